@@ -1,0 +1,141 @@
+"""The course's settings, all read from the environment here and nowhere else.
+
+| variable               | meaning                                             | default                        |
+| ---------------------- | --------------------------------------------------- | ------------------------------ |
+| ``COURSE_PROFILE``     | ``smoke``, ``standard`` or ``full``                  | ``full`` with a GPU, else ``standard`` |
+| ``COURSE_SEED``        | the seed every notebook starts from                 | ``42``                         |
+| ``COURSE_DATA_DIR``    | where downloaded and generated data are cached      | ``$XDG_CACHE_HOME/sequence-course`` (``~/.cache/...``) |
+| ``COURSE_OFFLINE``     | ``1``: never try to download, use cached or embedded data | ``0``                    |
+| ``COURSE_MIXED_PRECISION`` | ``0``: keep float32 even on GPUs that support float16 | ``1``                      |
+
+Profiles scale every data set and training run: ``smoke`` for tests (each notebook in well under a
+minute on 2 CPU cores), ``standard`` for a laptop (minutes, offline data, models that really
+learn), ``full`` for a GPU (book-scale, real downloaded data where it exists). Notebooks declare
+their sizes with :func:`choose`, so that every size is visible in the lesson and none is
+hard-coded to one profile.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROFILES = ("smoke", "standard", "full")
+
+
+class ConfigError(ValueError):
+    """A setting in the environment has a value the course cannot use."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    purpose: str
+
+
+_PURPOSES = {
+    "smoke": "tests and CI: tiny data, one short epoch, each notebook in well under a minute",
+    "standard": "a laptop CPU: offline data, models that really learn, each notebook in minutes",
+    "full": "a GPU: book-scale training and real downloaded datasets where they exist",
+}
+
+
+def _env(name, default=None):
+    value = os.environ.get(name, "").strip()
+    return value if value else default
+
+
+def _flag(name, default):
+    value = _env(name)
+    if value is None:
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={value!r} is not understood: use 1 (on) or 0 (off).")
+
+
+def profile_name():
+    """The active profile's name: ``COURSE_PROFILE``, or ``full`` with a GPU and ``standard`` without."""
+    name = _env("COURSE_PROFILE")
+    if name is None:
+        from course_utils import device
+
+        return "full" if device.gpu_count() else "standard"
+    name = name.lower()
+    if name not in PROFILES:
+        raise ConfigError(
+            f"COURSE_PROFILE={name!r} is not a profile. Valid profiles: {', '.join(PROFILES)} "
+            "(e.g. `export COURSE_PROFILE=smoke`)."
+        )
+    return name
+
+
+def profile():
+    """The active :class:`Profile`."""
+    name = profile_name()
+    return Profile(name, _PURPOSES[name])
+
+
+def choose(*, smoke, standard, full=None):
+    """Return the value for the active profile (``full`` defaults to ``standard``'s value).
+
+    >>> EPOCHS = choose(smoke=1, standard=10, full=30)
+    """
+    return {"smoke": smoke, "standard": standard, "full": standard if full is None else full}[
+        profile_name()
+    ]
+
+
+def seed():
+    """The seed every notebook starts from (``COURSE_SEED``, default 42)."""
+    value = _env("COURSE_SEED", "42")
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"COURSE_SEED={value!r} is not an integer.") from None
+
+
+def set_seeds():
+    """Seed Python, NumPy and TensorFlow with :func:`seed`."""
+    from course_utils._quiet import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    keras.utils.set_random_seed(seed())
+
+
+def offline():
+    """True when ``COURSE_OFFLINE=1``: loaders must not try the network."""
+    return _flag("COURSE_OFFLINE", False)
+
+
+def mixed_precision_allowed():
+    """False when ``COURSE_MIXED_PRECISION=0`` opts out of float16 on capable GPUs."""
+    return _flag("COURSE_MIXED_PRECISION", True)
+
+
+def data_dir(create=True):
+    """The course data directory, created if needed; a clear error if it cannot be used."""
+    default = Path(_env("XDG_CACHE_HOME", str(Path.home() / ".cache"))) / "sequence-course"
+    path = Path(_env("COURSE_DATA_DIR", str(default))).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ConfigError(
+            f"The data directory {path} is a file, not a folder. Set COURSE_DATA_DIR to a folder."
+        )
+    if create:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"Cannot create the data directory {path} ({exc.strerror}). "
+                "Set COURSE_DATA_DIR to a folder you can write to."
+            ) from None
+    return path
+
+
+def describe():
+    """Print the profile and seed in one line."""
+    p = profile()
+    print(f"Profile: {p.name} ({p.purpose}) · seed {seed()}")

@@ -1,0 +1,180 @@
+"""Checks for the graded exercises' test cells.
+
+Each check prints one short line when the answer is right and raises ``AssertionError`` with a
+message that says what is wrong and how to fix it when it is not. Checks raise explicitly (never
+with the ``assert`` statement), so they keep working under ``python -O``.
+"""
+
+import math
+
+import numpy as np
+
+
+def _fail(message):
+    raise AssertionError(message)
+
+
+def _ok(what):
+    print(f"✓ {what}: correct")
+
+
+def _as_shape(shape, name):
+    try:
+        return tuple(None if d is None else int(d) for d in shape)
+    except TypeError:
+        _fail(f"{name} should be a shape such as (None, 20, 32), got {shape!r}.")
+
+
+def check_shape(actual, expected, what="the shape", hint=""):
+    """``actual`` (a shape, tensor or array) has the shape ``expected`` (``None`` matches ``None``)."""
+    if hasattr(actual, "shape"):
+        actual = actual.shape
+    actual, expected = _as_shape(actual, what), _as_shape(expected, "expected")
+    if actual != expected:
+        rank = (
+            f" It has {len(actual)} dimensions; {len(expected)} are expected."
+            if len(actual) != len(expected)
+            else ""
+        )
+        _fail(f"{what} is {actual} but should be {expected}.{rank} {hint}".strip())
+    _ok(what)
+
+
+def check_close(actual, expected, *, abs_tol=1e-6, rel_tol=0.0, what="the value", hint=""):
+    """A number equal to ``expected`` within ``abs_tol`` or ``rel_tol``."""
+    try:
+        value = float(actual)
+    except (TypeError, ValueError):
+        _fail(f"{what} should be a number, got {actual!r}.")
+    if not math.isclose(value, expected, abs_tol=abs_tol, rel_tol=rel_tol):
+        _fail(
+            f"{what} is {value:g} but should be {expected:g} (tolerance {max(abs_tol, rel_tol * abs(expected)):g}). {hint}".strip()
+        )
+    _ok(what)
+
+
+def check_equal(actual, expected, what="the answer", hint=""):
+    """Exact equality for integers, strings, tuples..."""
+    if isinstance(actual, bool) != isinstance(expected, bool) or actual != expected:
+        _fail(f"{what} is {actual!r} but should be {expected!r}. {hint}".strip())
+    _ok(what)
+
+
+def check_array(actual, expected, *, atol=1e-5, rtol=1e-5, what="the array", hint=""):
+    """An array or tensor equal to ``expected`` element-wise within tolerances."""
+    try:
+        actual = np.asarray(actual, dtype=float)
+    except (TypeError, ValueError):
+        _fail(f"{what} should be an array of numbers, got {type(actual).__name__}.")
+    expected = np.asarray(expected, dtype=float)
+    if actual.shape != expected.shape:
+        _fail(
+            f"{what} has shape {actual.shape} but should have shape {expected.shape}. {hint}".strip()
+        )
+    if not np.all(np.isfinite(actual)):
+        _fail(f"{what} contains NaN or infinite values. {hint}".strip())
+    if not np.allclose(actual, expected, atol=atol, rtol=rtol):
+        worst = np.unravel_index(np.argmax(np.abs(actual - expected)), actual.shape)
+        _fail(
+            f"{what} differs from the expected values: at index {tuple(map(int, worst))} it is "
+            f"{actual[worst]:.6g} instead of {expected[worst]:.6g}. {hint}".strip()
+        )
+    _ok(what)
+
+
+def check_choice(answer, expected, *, options, why="", what="your choice"):
+    """A multiple-choice answer: ``answer`` must be one of ``options`` and equal ``expected``."""
+    if answer not in options:
+        _fail(
+            f"{what} is {answer!r}, which is not one of the options: {', '.join(map(repr, options))}."
+        )
+    if answer != expected:
+        _fail(f"{what} {answer!r} is not right. {why}".strip())
+    _ok(what)
+
+
+def check_matching(answers, expected, *, why=None, what="your matching"):
+    """A matching answer: a dict with the same keys as ``expected`` and the same value for each.
+
+    ``why`` maps a key to the explanation shown when that key is matched wrongly.
+    """
+    why = why or {}
+    if not isinstance(answers, dict):
+        _fail(
+            f"{what} should be a dict mapping each item to its answer, got {type(answers).__name__}."
+        )
+    missing = [k for k in expected if k not in answers]
+    if missing:
+        _fail(f"{what} has no answer for: {', '.join(map(repr, missing))}.")
+    extra = [k for k in answers if k not in expected]
+    if extra:
+        _fail(f"{what} answers items that are not asked: {', '.join(map(repr, extra))}.")
+    wrong = [k for k in expected if answers[k] != expected[k]]
+    if wrong:
+        lines = [f"{len(wrong)} of {len(expected)} items are matched wrongly:"]
+        lines += [f"- {k!r} is not {answers[k]!r}. {why.get(k, '')}".rstrip() for k in wrong]
+        _fail("\n".join(lines))
+    _ok(what)
+
+
+def _recurrent(layer):
+    import keras
+
+    inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
+    return inner if isinstance(inner, keras.layers.RNN) else None
+
+
+def _model_output_shape(model):
+    try:
+        return tuple(model.outputs[0].shape)
+    except (AttributeError, IndexError, TypeError, ValueError):
+        _fail(
+            "The model has no defined output yet: give it an Input (or build it) before checking it."
+        )
+
+
+def check_model(
+    model, *, layers=None, units=None, return_sequences=None, output_shape=None, params=None
+):
+    """The model's structure: layer class names, units, ``return_sequences`` of its recurrent
+    layers (in order), output shape and parameter count. Only the arguments given are checked."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        _fail(
+            f"Expected a Keras model, got {type(model).__name__}. Build it with keras.Sequential or keras.Model."
+        )
+    body = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    if layers is not None:
+        names = [type(layer).__name__ for layer in body]
+        if names != list(layers):
+            _fail(f"The model's layers are {names} but should be {list(layers)}.")
+    if units is not None:
+        found = [getattr(layer, "units", None) for layer in body]
+        if found != list(units):
+            _fail(
+                f"The layers' units are {found} but should be {list(units)} (None for layers without units)."
+            )
+    if return_sequences is not None:
+        rnns = [_recurrent(layer) for layer in body if _recurrent(layer) is not None]
+        found = [rnn.return_sequences for rnn in rnns]
+        if found != list(return_sequences):
+            for i, (got, want) in enumerate(zip(found, return_sequences, strict=False)):
+                if got != want:
+                    role = (
+                        "feeds another recurrent layer or predicts at every step"
+                        if want
+                        else "must hand a single vector to what follows"
+                    )
+                    _fail(
+                        f"Recurrent layer {i + 1} has return_sequences={got}, but it {role}: set "
+                        f"return_sequences={want}. (All return_sequences: {found}, expected {list(return_sequences)}.)"
+                    )
+            _fail(
+                f"The model has {len(found)} recurrent layers but should have {len(return_sequences)}."
+            )
+    if output_shape is not None:
+        check_shape(_model_output_shape(model), output_shape, what="the model's output shape")
+    if params is not None and model.count_params() != params:
+        _fail(f"The model has {model.count_params():,} parameters but should have {params:,}.")
+    _ok("the model's structure")
