@@ -1,0 +1,52 @@
+"""course_utils.training: one line per epoch, throughput, history plots."""
+
+import numpy as np
+import pytest
+
+from course_utils import device, training
+
+
+def _model():
+    import keras
+
+    model = keras.Sequential(
+        [keras.Input((4, 2)), keras.layers.SimpleRNN(3), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def test_fit_prints_one_line_per_epoch_and_measures_throughput(capsys):
+    device.setup()
+    x, y = np.zeros((16, 4, 2), "float32"), np.zeros((16, 1), "float32")
+    speed = training.Throughput(samples_per_epoch=16)
+    history = training.fit(
+        _model(), x, y, epochs=3, batch_size=8, validation_data=(x, y), callbacks=[speed]
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(" · ")[0] for line in lines] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
+    assert "val_loss" in lines[0]
+    assert len(speed.epoch_seconds) == 3 and speed.samples_per_second > 0
+    assert len(history.history["loss"]) == 3
+
+
+def test_every_n_epochs_still_prints_the_last(capsys):
+    x, y = np.zeros((8, 4, 2), "float32"), np.zeros((8, 1), "float32")
+    training.fit(_model(), x, y, epochs=5, every=2)
+    firsts = [line.split(" · ")[0] for line in capsys.readouterr().out.splitlines()]
+    assert firsts == ["epoch 2/5", "epoch 4/5", "epoch 5/5"]
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, None])
+def test_throughput_validates(bad):
+    with pytest.raises(ValueError, match="positive integer"):
+        training.Throughput(bad)
+
+
+def test_plot_history_labels_its_axes():
+    x, y = np.zeros((8, 4, 2), "float32"), np.zeros((8, 1), "float32")
+    history = _model().fit(x, y, epochs=2, verbose=0, validation_data=(x, y))
+    fig = training.plot_history({"run": history})
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "epoch" and ax.get_title() == "loss per epoch"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["run loss", "run val_loss"]
