@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Jupyter refuses to run as root unless told; containers often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_DIR ?= notebooks
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 NB ?= notebooks/*.ipynb
@@ -21,7 +22,7 @@ $(STAMP): pyproject.toml
 
 # JupyterLab on the course, reachable from this machine only, with a fresh login token.
 lab: $(STAMP)
-	$(PY) -m jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
+	$(PY) -m jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
 	  --ServerApp.allow_remote_access=False $(ROOT_FLAG) $(LAB_ARGS)
 
 lint: $(STAMP)

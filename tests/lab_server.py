@@ -1,0 +1,78 @@
+"""Start `make lab` on a free port of 127.0.0.1 for a test, and stop it afterwards."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LabServer:
+    """``make lab`` in its own process group; ``url`` and ``token`` once it answers."""
+
+    def __init__(self, notebook_dir=None, timeout=120):
+        self.port = free_port()
+        make_args = [f"LAB_ARGS=--port={self.port} --no-browser"]
+        if notebook_dir is not None:
+            make_args.append(f"LAB_DIR={notebook_dir}")
+        self.log = open(ROOT / "test-artifacts" / f"lab-{self.port}.log", "w+")
+        self.process = subprocess.Popen(
+            ["make", "--no-print-directory", "lab", *make_args],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.token = self._wait_for_token(timeout)
+
+    def _wait_for_token(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"make lab exited with {self.process.returncode}:\n{self.output()}"
+                )
+            match = re.search(rf"127\.0\.0\.1:{self.port}/lab\?token=(\w+)", self.output())
+            if match:
+                return match.group(1)
+            time.sleep(0.5)
+        raise TimeoutError(f"JupyterLab did not start within {timeout} s:\n{self.output()}")
+
+    def output(self):
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")
+
+    def get(self, path, token=None):
+        """(status, body) of a GET request, with the token in the Authorization header if given."""
+        request = urllib.request.Request(self.url + path)
+        if token:
+            request.add_header("Authorization", f"token {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()

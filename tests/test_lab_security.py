@@ -1,0 +1,37 @@
+"""`make lab` serves JupyterLab on 127.0.0.1 only, and refuses requests without its token."""
+
+import json
+
+import pytest
+
+from tests.lab_server import ROOT, LabServer
+
+
+@pytest.fixture(scope="module")
+def lab():
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    server = LabServer()
+    yield server
+    server.stop()
+
+
+def test_listens_on_loopback_only(lab):
+    assert f"http://127.0.0.1:{lab.port}/lab?token=" in lab.output()
+    assert "0.0.0.0" not in lab.output()
+
+
+def test_unauthenticated_api_request_is_refused(lab):
+    status, _ = lab.get("/api/contents")
+    assert status == 403
+
+
+def test_wrong_token_is_refused(lab):
+    status, _ = lab.get("/api/contents", token="not-the-token")
+    assert status == 403
+
+
+def test_the_token_opens_the_course(lab):
+    status, body = lab.get("/api/contents", token=lab.token)
+    assert status == 200
+    names = {item["name"] for item in json.loads(body)["content"]}
+    assert "00_start_here.ipynb" in names
