@@ -1,0 +1,161 @@
+"""The course in a real browser: JupyterLab in headless Debian Chromium, driven by Playwright.
+
+Runs notebook 02 in JupyterLab, moves the shape explorer's controls, and checks that the output
+shape it displays follows; then steps notebook 06's LSTM gate stepper. The server serves a copy of
+the notebooks, so JupyterLab's autosave never touches the committed ones. A screenshot of each
+notebook is saved under test-artifacts/.
+"""
+
+import re
+import shutil
+import time
+
+import pytest
+
+from course_utils.widgets.shapes import layer_report
+from tests.lab_server import ROOT, LabServer
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+# Flags for a closed network: no background requests, no first-run or sync services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if CHROMIUM is None:
+    pytest.skip(
+        "Debian's Chromium is not installed (`apt-get install chromium`; .ci/run installs it)",
+        allow_module_level=True,
+    )
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("notebooks")
+    for name in ("02_rnn_input_output_shapes.ipynb", "06_lstm_cell.ipynb"):
+        if (ROOT / "notebooks" / name).exists():
+            shutil.copy(ROOT / "notebooks" / name, folder / name)
+    ARTIFACTS.mkdir(exist_ok=True)
+    server = LabServer(notebook_dir=folder)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield page
+        browser.close()
+
+
+def run_all(page, lab, notebook):
+    """Open ``notebook``, clear its stored outputs, run every cell, and wait until all have run."""
+    page.goto(f"{lab.url}/lab/tree/{notebook}?reset&token={lab.token}")  # reset: no restored tabs
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    kernel_dialog = page.get_by_role("button", name="Select", exact=True)
+    try:
+        kernel_dialog.click(timeout=5000)
+    except playwright.TimeoutError:
+        pass  # JupyterLab started the notebook's kernel without asking
+    for menu, item in (("Edit", "Clear Outputs of All Cells"), ("Run", "Run All Cells")):
+        page.get_by_role("menuitem", name=menu, exact=True).click()
+        page.get_by_role("menuitem", name=item, exact=True).click()
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        timeout=300_000,
+    )
+
+
+def read_match(locator, pattern, timeout=10.0):
+    """The first group of ``pattern`` in the locator's text, polling while widgets re-render."""
+    deadline = time.monotonic() + timeout
+    while True:
+        match = re.search(pattern, locator.text_content() or "")
+        if match or time.monotonic() > deadline:
+            assert match, f"{pattern!r} not found in {locator.text_content()!r}"
+            return match.group(1)
+        time.sleep(0.2)
+
+
+def widget_errors(page):
+    text = page.locator("body").inner_text()
+    return [m for m in ("Error displaying widget", "model not found") if m in text]
+
+
+def slider(page, label):
+    return page.locator(
+        ".widget-slider", has=page.locator("label", has_text=re.compile(f"^{label}$"))
+    )
+
+
+def set_slider(page, label, value):
+    readout = slider(page, label).first.locator(".widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(str(value))
+    page.keyboard.press("Enter")
+
+
+def expect_report(page, **config):
+    """The explorer shows (within 10 s) the lines the pure function computes for ``config``."""
+    shown = page.locator(".widget-html-content", has_text="Output shape:").first
+    for line in layer_report(**config)[0].splitlines():
+        playwright.expect(shown).to_contain_text(line, timeout=10_000)
+    return shown
+
+
+def test_shape_explorer_follows_its_controls(lab, page):
+    if not (ROOT / "notebooks" / "02_rnn_input_output_shapes.ipynb").exists():
+        pytest.skip("notebook 02 is not there yet")
+    run_all(page, lab, "02_rnn_input_output_shapes.ipynb")
+    config = dict(batch=32, steps=20, features=8, units=64, cell="LSTM", return_sequences=False,
+                  return_state=False, bidirectional=False)  # fmt: skip
+    shown = expect_report(page, **config)
+    playwright.expect(shown).to_contain_text("Output shape: (32, 64)")
+
+    page.get_by_label("return_sequences", exact=True).first.check()
+    config["return_sequences"] = True
+    playwright.expect(expect_report(page, **config)).to_contain_text("Output shape: (32, 20, 64)")
+
+    set_slider(page, "units", 100)
+    config["units"] = 100
+    expect_report(page, **config)
+
+    page.get_by_role("button", name="GRU", exact=True).first.click()
+    page.get_by_label("bidirectional", exact=True).first.check()
+    config.update(cell="GRU", bidirectional=True)
+    playwright.expect(expect_report(page, **config)).to_contain_text("Output shape: (32, 20, 200)")
+
+    assert widget_errors(page) == []
+    page.screenshot(path=ARTIFACTS / "browser-02-shape-explorer.png", full_page=False)
+
+
+def test_lstm_gate_stepper_steps(lab, page):
+    if not (ROOT / "notebooks" / "06_lstm_cell.ipynb").exists():
+        pytest.skip("notebook 06 is not there yet")
+    run_all(page, lab, "06_lstm_cell.ipynb")
+    caption = page.locator(".widget-html-content caption", has_text="x(t):").first
+    start = int(read_match(caption, r"t = (\d+) ·"))
+    stepper = page.locator(".widget-vbox", has=caption).last
+    diagram = stepper.locator(".jp-OutputArea-output img").first
+    playwright.expect(diagram).to_be_visible()
+    before = diagram.get_attribute("src")
+
+    set_slider(page, "t", start + 1)
+    playwright.expect(caption).to_contain_text(f"t = {start + 1} ·", timeout=10_000)
+    playwright.expect(diagram).not_to_have_attribute("src", before, timeout=10_000)
+
+    assert widget_errors(page) == []
+    stepper.screenshot(path=ARTIFACTS / "browser-06-gate-stepper.png")
