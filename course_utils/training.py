@@ -8,6 +8,7 @@ import time
 
 import keras
 import matplotlib.pyplot as plt
+from IPython.display import display
 
 
 class EpochLine(keras.callbacks.Callback):
@@ -66,8 +67,8 @@ def fit(model, *args, every=1, callbacks=(), **kwargs):
     return model.fit(*args, verbose=0, callbacks=[EpochLine(every), *callbacks], **kwargs)
 
 
-def plot_history(histories, metric="loss", title=None, log=False):
-    """Plot ``metric`` (and ``val_`` + metric when present) per epoch for one or several runs.
+def history_figure(histories, metric="loss", title=None, log=False):
+    """A figure of ``metric`` (and ``val_`` + metric when present) per epoch for one or several runs.
 
     ``histories`` is a ``History`` or a dict ``{label: History}``.
     """
@@ -85,5 +86,11 @@ def plot_history(histories, metric="loss", title=None, log=False):
     if log:
         ax.set_yscale("log")
     ax.legend()
-    plt.show()
     return fig
+
+
+def plot_history(histories, metric="loss", title=None, log=False):
+    """Show :func:`history_figure` once in the notebook (and close it, so it is not shown twice)."""
+    fig = history_figure(histories, metric, title, log)
+    display(fig)
+    plt.close(fig)

@@ -43,10 +43,20 @@ def test_throughput_validates(bad):
         training.Throughput(bad)
 
 
-def test_plot_history_labels_its_axes():
+def test_history_figure_labels_its_axes():
     x, y = np.zeros((8, 4, 2), "float32"), np.zeros((8, 1), "float32")
     history = _model().fit(x, y, epochs=2, verbose=0, validation_data=(x, y))
-    fig = training.plot_history({"run": history})
+    fig = training.history_figure({"run": history})
     ax = fig.axes[0]
     assert ax.get_xlabel() == "epoch" and ax.get_title() == "loss per epoch"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["run loss", "run val_loss"]
+
+
+def test_plot_history_displays_once_and_closes(monkeypatch):
+    import matplotlib.pyplot as plt
+
+    shown = []
+    monkeypatch.setattr(training, "display", shown.append)
+    x, y = np.zeros((8, 4, 2), "float32"), np.zeros((8, 1), "float32")
+    training.plot_history(_model().fit(x, y, epochs=2, verbose=0))
+    assert len(shown) == 1 and not plt.fignum_exists(shown[0].number)

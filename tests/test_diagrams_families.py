@@ -1,0 +1,50 @@
+"""The model-family diagram: one panel per family, inputs and outputs drawn where the family has them."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils.diagrams import families  # noqa: E402
+
+
+def _labels(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+@pytest.mark.parametrize(
+    "family, inputs, outputs",
+    [
+        ("sequence-to-sequence", 4, 4),
+        ("sequence-to-vector", 4, 1),
+        ("vector-to-sequence", 1, 4),
+        ("encoder–decoder", 4, 4),
+    ],
+)
+def test_each_family_feeds_and_keeps_the_right_steps(family, inputs, outputs):
+    fig, ax = plt.subplots()
+    families.draw_family(ax, family, steps=4)
+    labels = _labels(ax)
+    assert sum(label.startswith("x") for label in labels) == inputs
+    assert sum(label.startswith("y") for label in labels) == outputs
+    assert family in ax.get_title()
+    plt.close(fig)
+
+
+def test_families_figure_has_four_titled_panels():
+    fig = families.families_figure()
+    assert [ax.get_title().split("\n")[0] for ax in fig.axes] == list(families.FAMILIES)
+    assert fig.get_suptitle()
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"family": "tree-to-tree"}, {"family": "encoder–decoder", "steps": 1}]
+)
+def test_bad_input_is_refused(kwargs):
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="family|steps"):
+        families.draw_family(ax, **kwargs)
+    plt.close(fig)
