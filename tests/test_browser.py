@@ -149,7 +149,7 @@ def test_lstm_gate_stepper_steps(lab, page):
     caption = page.locator(".widget-html-content caption", has_text="x(t):").first
     start = int(read_match(caption, r"t = (\d+) ·"))
     stepper = page.locator(".widget-vbox", has=caption).last
-    diagram = stepper.locator(".jp-OutputArea-output img").first
+    diagram = stepper.locator("img").first
     playwright.expect(diagram).to_be_visible()
     before = diagram.get_attribute("src")
 

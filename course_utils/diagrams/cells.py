@@ -1,0 +1,284 @@
+"""LSTM and GRU cells drawn as matplotlib figures, with paths that can be highlighted.
+
+:func:`lstm_cell` draws both states (long-term c along the top, short-term h along the bottom),
+the four layers f, i, g, o side by side, all fed by the same x(t) and h(t-1), the element-wise
+products (⊗) and sum (⊕), and the tanh applied to c(t). :func:`gru_cell` draws the GRU the same
+way. Both accept ``highlight``, a set of path names (see ``LSTM_PATHS`` and ``GRU_PATHS``) drawn
+in full colour while the others fade, and ``values``, numbers written next to the gates; the
+gate stepper uses both. Every artist of a path carries the gid ``"<cell>:<path>"``.
+"""
+
+import io
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Patch
+
+COLORS = {
+    "c": "#e6891f",
+    "h": "#3a3a3a",
+    "forget": "#d62728",
+    "input": "#2ca02c",
+    "candidate": "#9467bd",
+    "output": "#1f77b4",
+    "update": "#d62728",
+    "reset": "#2ca02c",
+}
+LSTM_PATHS = ("c", "h", "forget", "input", "candidate", "output")
+GRU_PATHS = ("h", "update", "reset", "candidate")
+FADED = 0.18
+
+
+class DiagramFigure(Figure):
+    """A figure made without pyplot (so nothing is drawn twice) that notebooks show as a PNG."""
+
+    def _repr_png_(self):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight", dpi=80)
+        return buffer.getvalue()
+
+
+class _Canvas:
+    """Drawing helpers that tag each artist with its path and fade paths not highlighted."""
+
+    def __init__(self, ax, cell, highlight):
+        self.ax, self.cell = ax, cell
+        self.highlight = None if highlight is None else set(highlight)
+
+    def _style(self, path):
+        on = self.highlight is None or path in self.highlight
+        bold = self.highlight is not None and on
+        return (1.0 if on else FADED), bold
+
+    def line(self, points, path, width=2.0, arrow=False):
+        alpha, bold = self._style(path)
+        xs, ys = zip(*points, strict=True)
+        color = COLORS[path]
+        (artist,) = self.ax.plot(
+            xs, ys, color=color, lw=width * (1.8 if bold else 1), alpha=alpha, zorder=2
+        )
+        artist.set_gid(f"{self.cell}:{path}")
+        if arrow:
+            (x0, y0), (x1, y1) = points[-2], points[-1]
+            head = self.ax.annotate(
+                "",
+                xy=(x1, y1),
+                xytext=(x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0)),
+                arrowprops={"arrowstyle": "-|>", "color": color, "alpha": alpha, "lw": width},
+                zorder=3,
+            )
+            head.set_gid(f"{self.cell}:{path}")
+            head.set_alpha(alpha)
+        return artist
+
+    def layer(self, xy, activation, path):
+        alpha, bold = self._style(path)
+        x, y = xy
+        box = FancyBboxPatch(
+            (x - 0.5, y - 0.35),
+            1.0,
+            0.7,
+            boxstyle="round,pad=0.05",
+            facecolor=COLORS[path],
+            edgecolor="black",
+            lw=2.0 if bold else 0.8,
+            alpha=alpha,
+            zorder=4,
+        )
+        box.set_gid(f"{self.cell}:{path}")
+        self.ax.add_patch(box)
+        self.ax.text(x, y, activation, ha="center", va="center", color="white", fontsize=12,
+                     fontweight="bold", alpha=alpha, zorder=5)  # fmt: skip
+
+    def op(self, xy, symbol, path):
+        alpha, _ = self._style(path)
+        circle = Circle(xy, 0.3, facecolor="#fff5c2", edgecolor="black", alpha=alpha, zorder=4)
+        circle.set_gid(f"{self.cell}:{path}")
+        self.ax.add_patch(circle)
+        self.ax.text(*xy, symbol, ha="center", va="center", fontsize=14, alpha=alpha, zorder=5)
+
+    def tanh(self, xy, path):
+        alpha, _ = self._style(path)
+        shape = Ellipse(xy, 1.0, 0.6, facecolor="#fff5c2", edgecolor="black", alpha=alpha, zorder=4)
+        shape.set_gid(f"{self.cell}:{path}")
+        self.ax.add_patch(shape)
+        self.ax.text(*xy, "tanh", ha="center", va="center", fontsize=10, alpha=alpha, zorder=5)
+
+    def label(self, xy, text, path=None, **kwargs):
+        alpha = 1.0 if path is None else self._style(path)[0]
+        kwargs = {"ha": "center", "va": "center", "fontsize": 12, **kwargs}
+        return self.ax.text(*xy, text, alpha=alpha, zorder=6, **kwargs)
+
+
+def _check_highlight(highlight, allowed):
+    if highlight is None:
+        return None
+    if isinstance(highlight, str):
+        raise TypeError(f"highlight must be a set of path names such as {{{allowed[0]!r}}}.")
+    unknown = set(highlight) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown path(s) {sorted(unknown)}; the paths are {', '.join(allowed)}.")
+    return set(highlight)
+
+
+def _frame(title, size=(11, 6.4)):
+    fig = DiagramFigure(figsize=size)
+    ax = fig.add_axes((0.01, 0.2, 0.98, 0.72))
+    ax.set(xlim=(-0.3, 13.4), ylim=(-0.6, 7.4), aspect="equal", title=title)
+    ax.set_xlabel("x(t) and h(t-1) enter at the bottom and left; states and outputs leave right")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    body = FancyBboxPatch((1.5, 0.5), 9.1, 6.5, boxstyle="round,pad=0.1", facecolor="#f2f2f2",
+                          edgecolor="#999999", zorder=0)  # fmt: skip
+    ax.add_patch(body)
+    return fig, ax
+
+
+def _values_text(values, name):
+    return "" if values is None or name not in values else f"\n{values[name]:.2f}"
+
+
+def lstm_cell(
+    highlight=None, values=None, title="The LSTM cell: two states, four layers in parallel"
+):
+    """Draw the LSTM cell. ``highlight``: paths from ``LSTM_PATHS`` to emphasise;
+    ``values``: {"f", "i", "g", "o"} → number written under the gate's name."""
+    highlight = _check_highlight(highlight, LSTM_PATHS)
+    fig, ax = _frame(title)
+    d = _Canvas(ax, "lstm", highlight)
+    bus_y, gate_y, mix_y, c_y = 1.4, 3.2, 4.7, 6.2
+    gate_x = {"forget": 3.0, "input": 4.6, "candidate": 6.6, "output": 8.2}
+    # Long-term state c along the top: forgotten (⊗ f), then written (⊕ i⊗g).
+    d.line([(0.0, c_y), (2.7, c_y)], "c", width=4)
+    d.line([(3.3, c_y), (5.3, c_y)], "c", width=4)
+    d.line([(5.9, c_y), (13.0, c_y)], "c", width=4, arrow=True)
+    d.line([(9.4, c_y), (9.4, mix_y + 0.3)], "c", width=2)
+    d.line([(9.4, mix_y - 0.3), (9.4, gate_y + 0.3)], "c", width=2)
+    d.tanh((9.4, mix_y), "c")
+    # Short-term state h(t-1) and the input x(t) feed all four layers at once.
+    d.line([(0.0, bus_y), (gate_x["output"], bus_y)], "h", width=2.5)
+    d.line([(2.2, -0.4), (2.2, bus_y)], "h", width=2.5)
+    ax.plot([2.2], [bus_y], "o", color=COLORS["h"], ms=6, zorder=3)
+    for path, x in gate_x.items():
+        d.line([(x, bus_y), (x, gate_y - 0.35)], path, arrow=True)
+    d.layer((gate_x["forget"], gate_y), "σ", "forget")
+    d.layer((gate_x["input"], gate_y), "σ", "input")
+    d.layer((gate_x["candidate"], gate_y), "tanh", "candidate")
+    d.layer((gate_x["output"], gate_y), "σ", "output")
+    # f ⊗ c(t-1); i ⊗ g; then the sum.
+    d.line([(3.0, gate_y + 0.35), (3.0, c_y - 0.3)], "forget", arrow=True)
+    d.op((3.0, c_y), "⊗", "forget")
+    d.line([(4.6, gate_y + 0.35), (4.6, mix_y), (5.3, mix_y)], "input", arrow=True)
+    d.line([(6.6, gate_y + 0.35), (6.6, mix_y), (5.9, mix_y)], "candidate", arrow=True)
+    d.op((5.6, mix_y), "⊗", "input")
+    d.line([(5.6, mix_y + 0.3), (5.6, c_y - 0.3)], "input", arrow=True)
+    d.op((5.6, c_y), "⊕", "input")
+    # o ⊗ tanh(c(t)) gives h(t), which is also the output y(t).
+    d.line([(8.7, gate_y), (9.1, gate_y)], "output", arrow=True)
+    d.op((9.4, gate_y), "⊗", "output")
+    d.line([(9.7, gate_y), (13.0, gate_y)], "output", width=2.5, arrow=True)
+    d.line([(9.4, gate_y - 0.3), (9.4, bus_y), (13.0, bus_y)], "output", width=2.5, arrow=True)
+    # Labels.
+    d.label((0.1, c_y + 0.35), "c(t-1)", "c", ha="left")
+    d.label((12.9, c_y + 0.35), "c(t)", "c", ha="right")
+    d.label((0.1, bus_y + 0.35), "h(t-1)", "h", ha="left")
+    d.label((2.55, -0.35), "x(t)", "h", ha="left")
+    d.label((12.9, gate_y + 0.35), "y(t)", "output", ha="right")
+    d.label((12.9, bus_y + 0.35), "h(t)", "output", ha="right")
+    names = {"forget": "f", "input": "i", "candidate": "g", "output": "o"}
+    for path, x in gate_x.items():
+        text = f"{names[path]}(t){_values_text(values, names[path])}"
+        d.label((x + 0.12, gate_y - 0.75), text, path, ha="left", va="top", fontsize=10)
+    handles = [
+        Line2D([], [], color=COLORS["c"], lw=4, label="long-term state c"),
+        Line2D([], [], color=COLORS["h"], lw=2.5, label="short-term state h, input x"),
+        Patch(color=COLORS["forget"], label="forget gate f: σ layer, acts on c(t-1)"),
+        Patch(color=COLORS["input"], label="input gate i: σ layer, scales g"),
+        Patch(color=COLORS["candidate"], label="candidate g: tanh layer"),
+        Patch(color=COLORS["output"], label="output gate o: σ layer, scales tanh(c(t))"),
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            mfc="#fff5c2",
+            mec="black",
+            ms=12,
+            label="⊗ element-wise product, ⊕ element-wise sum",
+        ),  # fmt: skip
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False)
+    return fig
+
+
+def gru_cell(highlight=None, values=None, title="The GRU cell: one state, two gates"):
+    """Draw the GRU cell (Keras' convention h(t) = z ⊗ h(t-1) + (1 − z) ⊗ g). ``highlight``:
+    paths from ``GRU_PATHS``; ``values``: {"z", "r", "g"} → number written under the name."""
+    highlight = _check_highlight(highlight, GRU_PATHS)
+    fig, ax = _frame(title)
+    d = _Canvas(ax, "gru", highlight)
+    bus_y, gate_y, mix_y, h_y = 1.4, 3.2, 5.0, 6.2
+    # The single state h along the top: kept (⊗ z) plus the new candidate ((1 − z) ⊗ g).
+    d.line([(0.0, h_y), (2.9, h_y)], "h", width=4)
+    d.line([(3.5, h_y), (8.1, h_y)], "h", width=4)
+    d.line([(8.7, h_y), (13.0, h_y)], "h", width=4, arrow=True)
+    d.line([(1.0, h_y), (1.0, bus_y), (4.6, bus_y)], "h", width=2.5)
+    d.line([(1.8, -0.4), (1.8, bus_y)], "h", width=2.5)
+    ax.plot([1.8], [bus_y], "o", color=COLORS["h"], ms=6, zorder=3)
+    d.line([(1.8, 0.4), (7.4, 0.4), (7.4, gate_y - 0.35)], "candidate", arrow=True)
+    ax.plot([1.8], [0.4], "o", color=COLORS["h"], ms=6, zorder=3)
+    # Gates r and z read x(t) and h(t-1).
+    d.line([(3.2, bus_y), (3.2, gate_y - 0.35)], "reset", arrow=True)
+    d.line([(4.6, bus_y), (4.6, gate_y - 0.35)], "update", arrow=True)
+    d.layer((3.2, gate_y), "σ", "reset")
+    d.layer((4.6, gate_y), "σ", "update")
+    # r ⊗ h(t-1) feeds the candidate g with x(t).
+    d.line([(3.2, gate_y + 0.35), (3.2, 4.1), (5.9, 4.1), (5.9, gate_y + 0.3)], "reset", arrow=True)
+    d.line([(1.0, 2.3), (5.9, 2.3), (5.9, gate_y - 0.3)], "h", width=2.5, arrow=True)
+    ax.plot([1.0], [2.3], "o", color=COLORS["h"], ms=6, zorder=3)
+    d.op((5.9, gate_y), "⊗", "reset")
+    d.line([(6.2, gate_y), (6.9, gate_y)], "reset", arrow=True)
+    d.layer((7.4, gate_y), "tanh", "candidate")
+    # z ⊗ h(t-1) and (1 − z) ⊗ g, summed.
+    d.line(
+        [(4.6, gate_y + 0.35), (4.6, mix_y), (3.2, mix_y), (3.2, h_y - 0.3)], "update", arrow=True
+    )
+    d.line([(4.6, mix_y), (6.0, mix_y)], "update")
+    d.label((6.4, mix_y), "1−", "update", fontsize=11,
+            bbox={"boxstyle": "round", "fc": "#fff5c2", "ec": "black"})  # fmt: skip
+    d.line([(6.8, mix_y), (8.1, mix_y)], "update", arrow=True)
+    d.op((3.2, h_y), "⊗", "update")
+    d.line(
+        [(7.4, gate_y + 0.35), (7.4, 4.2), (8.4, 4.2), (8.4, mix_y - 0.3)], "candidate", arrow=True
+    )
+    d.op((8.4, mix_y), "⊗", "candidate")
+    d.line([(8.4, mix_y + 0.3), (8.4, h_y - 0.3)], "candidate", arrow=True)
+    d.op((8.4, h_y), "⊕", "candidate")
+    d.line([(9.8, h_y), (9.8, 2.2), (13.0, 2.2)], "h", width=2.5, arrow=True)
+    d.label((0.1, h_y + 0.35), "h(t-1)", "h", ha="left")
+    d.label((2.15, -0.35), "x(t)", "h", ha="left")
+    d.label((12.9, h_y + 0.35), "h(t)", "h", ha="right")
+    d.label((12.9, 2.55), "y(t)", "h", ha="right")
+    for path, x, name in (("reset", 3.2, "r"), ("update", 4.6, "z"), ("candidate", 7.4, "g")):
+        text = f"{name}(t){_values_text(values, name)}"
+        d.label((x + 0.58, gate_y - 0.4), text, path, ha="left", va="top", fontsize=10)
+    handles = [
+        Line2D([], [], color=COLORS["h"], lw=4, label="the only state h (= output y)"),
+        Patch(color=COLORS["update"], label="update gate z: σ layer, share of h(t-1) kept"),
+        Patch(color=COLORS["reset"], label="reset gate r: σ layer, scales h(t-1) for g"),
+        Patch(color=COLORS["candidate"], label="candidate g: tanh layer"),
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            mfc="#fff5c2",
+            mec="black",
+            ms=12,
+            label="⊗ element-wise product, ⊕ element-wise sum",
+        ),  # fmt: skip
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False)
+    return fig
