@@ -1,0 +1,106 @@
+"""Measure a Keras RNN layer's symbolic loop (``unroll=False``) against its unrolled graph.
+
+TensorFlow 1's ``dynamic_rnn`` built one ``tf.while_loop`` over the time steps; ``static_rnn``
+copied the cell once per time step. In TensorFlow 2 a Keras RNN layer does the first by default and
+the second with ``unroll=True``. :func:`measure` traces one forward-and-backward step of a small
+model into a graph and reports what each choice costs.
+"""
+
+import time
+from dataclasses import dataclass
+
+CELLS = ("SimpleRNN", "LSTM", "GRU")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One traced training step (forward pass and gradients) of an RNN layer.
+
+    ``graph_ops``: operations in the graph, nested functions (the loop body) included;
+    ``graph_kb``: its serialized size; ``while_loops``: the ``While`` ops it holds;
+    ``trace_seconds``: time to build the graph; ``first_call_seconds``: the first run, which
+    also optimizes the graph; ``step_seconds``: the fastest of the following runs (the one least
+    disturbed by other work on the machine);
+    ``peak_gpu_mb``: the peak GPU memory of one step (``None`` without a GPU).
+    """
+
+    cell: str
+    length: int
+    unroll: bool
+    graph_ops: int
+    graph_kb: float
+    while_loops: int
+    trace_seconds: float
+    first_call_seconds: float
+    step_seconds: float
+    peak_gpu_mb: float | None
+
+
+def _count_ops(graph_def):
+    return len(graph_def.node) + sum(len(f.node_def) for f in graph_def.library.function)
+
+
+def measure(length, unroll, *, cell="LSTM", units=32, features=8, batch=32, steps=5, seed=0):
+    """Trace and time one gradient step of ``cell(units, unroll=unroll)`` on sequences of ``length``."""
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {cell!r}.")
+    for name, value in (
+        ("length", length),
+        ("units", units),
+        ("features", features),
+        ("batch", batch),
+        ("steps", steps),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [
+            keras.Input((length, features)),
+            getattr(keras.layers, cell)(units, unroll=bool(unroll)),
+            keras.layers.Dense(1, dtype="float32"),
+        ]
+    )
+    loss_fn = keras.losses.MeanSquaredError()
+
+    @tf.function
+    def gradient_step(x, y):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(x, training=True))
+        return tape.gradient(loss, model.trainable_variables)
+
+    x = tf.constant(np.random.default_rng(seed).normal(size=(batch, length, features)), tf.float32)
+    y = tf.zeros((batch, 1))
+    start = time.perf_counter()
+    concrete = gradient_step.get_concrete_function(x, y)
+    trace = time.perf_counter() - start
+    graph_def = concrete.graph.as_graph_def()
+    loops = sum(1 for node in graph_def.node if node.op in ("While", "StatelessWhile"))
+    gpus = tf.config.list_logical_devices("GPU")
+    if gpus:
+        tf.config.experimental.reset_memory_stats(gpus[0].name)
+    start = time.perf_counter()
+    _ = [g.numpy() for g in concrete(x, y)]
+    first = time.perf_counter() - start
+    peak = tf.config.experimental.get_memory_info(gpus[0].name)["peak"] / 2**20 if gpus else None
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        _ = [g.numpy() for g in concrete(x, y)]
+        times.append(time.perf_counter() - start)
+    return Measurement(
+        cell=cell,
+        length=length,
+        unroll=bool(unroll),
+        graph_ops=_count_ops(graph_def),
+        graph_kb=graph_def.ByteSize() / 1024,
+        while_loops=loops,
+        trace_seconds=trace,
+        first_call_seconds=first,
+        step_seconds=min(times),
+        peak_gpu_mb=peak,
+    )

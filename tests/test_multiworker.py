@@ -1,0 +1,94 @@
+"""course_utils.multiworker: TF_CONFIG, and a real two-worker cluster on 127.0.0.1."""
+
+import subprocess
+
+import numpy as np
+import pytest
+
+from course_utils import multiworker
+
+
+def test_tf_config_names_the_cluster_and_this_worker():
+    config = multiworker.tf_config(["a:1", "b:2", "c:3"], 2)
+    assert config == {
+        "cluster": {"worker": ["a:1", "b:2", "c:3"]},
+        "task": {"type": "worker", "index": 2},
+    }
+
+
+@pytest.mark.parametrize(
+    "addresses, index, error",
+    [
+        ("a:1", 0, TypeError),
+        ([1, 2], 0, TypeError),
+        ([], 0, ValueError),
+        (["a:1", "b:2"], 2, ValueError),
+        (["a:1", "b:2"], -1, ValueError),
+        (["a:1"], True, ValueError),
+    ],
+)
+def test_tf_config_rejects_bad_input(addresses, index, error):
+    with pytest.raises(error):
+        multiworker.tf_config(addresses, index)
+
+
+def test_free_ports_are_distinct():
+    ports = multiworker.free_ports(3)
+    assert len(set(ports)) == 3 and all(1 <= p < 65536 for p in ports)
+    with pytest.raises(ValueError, match="positive integer"):
+        multiworker.free_ports(0)
+
+
+@pytest.mark.parametrize("kwargs", [{"workers": 0}, {"per_replica_batch": 2.5}])
+def test_run_local_cluster_validates(kwargs):
+    with pytest.raises(ValueError, match="positive integer"):
+        multiworker.run_local_cluster(**kwargs)
+
+
+@pytest.fixture
+def started(monkeypatch):
+    """Record every process the cluster starts, to check that none outlives it."""
+    processes = []
+    popen = subprocess.Popen
+
+    def recording(*args, **kwargs):
+        process = popen(*args, **kwargs)
+        if "course_utils.multiworker" in args[0]:
+            processes.append(process)
+        return process
+
+    monkeypatch.setattr(multiworker.subprocess, "Popen", recording)
+    return processes
+
+
+def test_two_workers_train_in_sync_like_one_device_with_the_global_batch(started):
+    from course_utils._quiet import import_tensorflow
+
+    tf = import_tensorflow()
+    results = multiworker.run_local_cluster(workers=2, per_replica_batch=8, epochs=2, timeout=300)
+    assert [r["index"] for r in results] == [0, 1]
+    assert all(r["replicas"] == 2 and r["global_batch"] == 16 for r in results)
+    first, second = ([np.array(w) for w in r["weights"]] for r in results)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    losses, weights = multiworker.train(
+        tf.distribute.get_strategy(), per_replica_batch=16, epochs=2
+    )
+    np.testing.assert_allclose(results[0]["losses"], losses, rtol=1e-5)
+    assert losses[1] < losses[0]
+    for a, b in zip(first, weights, strict=True):
+        np.testing.assert_allclose(a, np.array(b), atol=1e-5)
+    assert len(started) == 2 and all(p.poll() is not None for p in started)
+
+
+def test_a_cluster_that_overruns_its_time_is_killed(started):
+    with pytest.raises(TimeoutError, match="did not finish within 1 s"):
+        multiworker.run_local_cluster(workers=2, timeout=1)
+    assert len(started) == 2 and all(p.poll() is not None for p in started)
+
+
+def test_a_failing_worker_is_reported_with_its_output(started, monkeypatch):
+    monkeypatch.setattr(multiworker.sys, "executable", "/bin/false")
+    with pytest.raises(RuntimeError, match=r"worker 0 failed \(exit code 1\)"):
+        multiworker.run_local_cluster(workers=2, timeout=30)
+    assert all(p.poll() is not None for p in started)
