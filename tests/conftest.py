@@ -2,6 +2,7 @@
 
 import http.server
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
     def translate_path(self, path):
-        return str(Path(self.server.folder) / path.lstrip("/").split("?")[0])
+        return str(Path(self.server.folder) / urllib.parse.unquote(path.lstrip("/").split("?")[0]))
 
 
 @pytest.fixture

@@ -1,0 +1,139 @@
+"""The sketch input pipelines: parsing, cropping, length bucketing, padding, the benchmark."""
+
+import collections
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_utils import sketch_pipeline as sp
+from course_utils.datasets import sketches as sk
+
+tf = sp.tf
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory):
+    sketches, labels = sk.generate(90, seed=5)
+    folder = tmp_path_factory.mktemp("shards")
+    files = sk.write_tfrecords(folder, "training", sketches, labels, sk.SYNTHETIC_CLASSES, 3)
+    inks = [sk.tutorial_ink(s) for s in sketches]
+    # Round-robin shards, read in turn: record i of shard k is sketch 3 * i + k.
+    return files, inks, labels
+
+
+def _elements(ds):
+    return [(ink.tolist(), int(label)) for ink, label in ds.as_numpy_iterator()]
+
+
+def test_parse_batch_gives_ragged_ink(shards):
+    files, inks, labels = shards
+    batch = next(iter(tf.data.TFRecordDataset(files[0]).batch(5)))
+    ink, label = sp.parse_batch(batch)
+    assert isinstance(ink, tf.RaggedTensor) and ink.shape[-1] == 3
+    assert ink.row_lengths().numpy().tolist() == [len(inks[3 * i]) for i in range(5)]
+    np.testing.assert_allclose(ink[2].numpy(), inks[6])
+    assert label.numpy().tolist() == [labels[3 * i] for i in range(5)]
+
+
+def test_sketches_yields_every_sketch_once_and_crops(shards):
+    files, inks, labels = shards
+    got = _elements(sp.sketches(files, parse_batch_size=7))
+    want = [(ink.tolist(), int(label)) for ink, label in zip(inks, labels, strict=True)]
+    assert sorted(got) == sorted(want)
+    cropped = list(sp.sketches(files, max_length=10).as_numpy_iterator())
+    assert max(len(ink) for ink, _ in cropped) == 10
+    assert sorted(len(ink) for ink, _ in cropped) == sorted(min(len(i), 10) for i in inks)
+
+
+def test_from_arrays_matches_the_tfrecord_path(shards):
+    files, inks, labels = shards
+    from_records = sorted(_elements(sp.sketches(files)))
+    from_memory = sorted(_elements(sp.from_arrays(inks, labels)))
+    assert from_records == from_memory
+
+
+def test_sketch_dataset_batches_by_length_with_less_padding(shards):
+    files, inks, labels = shards
+    elements = sp.sketches(files)
+    ours = sp.sketch_dataset(elements, 8, window=4, scale=0.5, shuffle_buffer=90, seed=1)
+    seen = collections.Counter()
+    for ink, label in ours:
+        assert ink.shape[0] <= 8 and ink.shape[0] == label.shape[0]
+        seen.update(label.numpy().tolist())
+    assert seen == collections.Counter(labels.tolist())  # each sketch once per epoch
+    first = next(iter(sp.sketch_dataset(elements, 90, window=1)))
+    rows = sorted(first[0].numpy().tolist(), key=len)
+    assert max(len(inks[i]) for i in range(90)) == first[0].shape[1]
+    scaled = next(iter(sp.sketch_dataset(elements, 90, window=1, scale=0.5)))[0].numpy()
+    np.testing.assert_allclose(scaled[..., :2], 2 * first[0].numpy()[..., :2], rtol=1e-6)
+    np.testing.assert_array_equal(scaled[..., 2], first[0].numpy()[..., 2])
+    assert rows  # the padded batch holds all 90 sketches
+    textbook = sp.textbook_dataset(files, batch_size=8)
+    assert sp.padding_fraction(ours) < sp.padding_fraction(textbook)
+
+
+def test_sketch_dataset_reshuffles_each_epoch(shards):
+    files, _, _ = shards
+    ds = sp.sketch_dataset(sp.sketches(files), 8, window=2, shuffle_buffer=90, seed=3)
+    first = [y.numpy().tolist() for _, y in ds]
+    second = [y.numpy().tolist() for _, y in ds]
+    assert first != second
+
+
+def test_textbook_dataset_pads_and_crops(shards):
+    files, inks, _ = shards
+    ink, label = next(iter(sp.textbook_dataset(files, batch_size=32, crop=12)))
+    assert ink.shape[0] == 32 and ink.shape[1] == 12 and label.shape == (32,)
+    ink, _ = next(iter(sp.textbook_dataset(files[:1], batch_size=4, crop=1000)))
+    assert ink.shape[1] == max(len(inks[3 * i]) for i in range(4))  # padded to its longest
+
+
+def test_padding_fraction_counts_trailing_zero_rows():
+    ink = np.zeros((2, 4, 3), np.float32)
+    ink[0, :4] = 1  # 4 real points
+    ink[1, :1] = 1  # 1 real point, 3 padding rows
+    ds = tf.data.Dataset.from_tensors((ink, np.zeros(2)))
+    assert sp.padding_fraction(ds) == pytest.approx(3 / 8)
+
+
+def test_lengths_scale_and_crop_report(shards):
+    files, inks, _ = shards
+    elements = sp.sketches(files)
+    lengths = sp.lengths_of(elements)
+    assert sorted(lengths.tolist()) == sorted(len(i) for i in inks)
+    points = np.concatenate([i[:, :2] for i in inks])
+    assert sp.offset_scale(elements) == pytest.approx(points.std(), rel=1e-5)
+    report = sp.crop_report([10, 50, 200], crop=100)
+    assert report == {
+        "sketches_cut": pytest.approx(1 / 3),
+        "points_dropped": pytest.approx(100 / 260),
+    }
+
+
+def test_bad_arguments_get_clear_errors(shards):
+    files, _, _ = shards
+    with pytest.raises(ValueError, match="non-empty list of TFRecord paths"):
+        sp.sketches("training.tfrecord-00000-of-00010")
+    with pytest.raises(ValueError, match="max_length must be a positive integer"):
+        sp.sketches(files, max_length=0)
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        sp.sketch_dataset(sp.sketches(files), 0)
+    with pytest.raises(ValueError, match="scale must be a positive number"):
+        sp.sketch_dataset(sp.sketches(files), 8, scale=0)
+    with pytest.raises(ValueError, match="as many labels as inks"):
+        sp.from_arrays([np.zeros((3, 3))], [0, 1])
+    with pytest.raises(ValueError, match="crop must be a positive integer"):
+        sp.crop_report([1, 2], 0)
+
+
+def test_benchmark_runs_on_a_tiny_dataset(data_dir, capsys):
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "sketch_pipeline.py"
+    spec = importlib.util.spec_from_file_location("sketch_benchmark", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.main(["--sketches", "320", "--epochs", "1"])
+    out = capsys.readouterr().out
+    for line in ("input pipeline", "training", "accuracy after 1 epoch"):
+        assert line in out
