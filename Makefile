@@ -45,5 +45,9 @@ outputs: $(STAMP)
 	  echo "$$nb: $$(( $$(date +%s) - start )) s"; \
 	done
 
+# Student versions of every notebook (solutions stubbed, hidden tests removed) in student/.
+student: $(STAMP)
+	$(VENV)/bin/course release --out student
+
 clean:
 	rm -rf $(VENV) student test-artifacts

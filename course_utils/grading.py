@@ -2,7 +2,9 @@
 
 Each check prints one short line when the answer is right and raises ``AssertionError`` with a
 message that says what is wrong and how to fix it when it is not. Checks raise explicitly (never
-with the ``assert`` statement), so they keep working under ``python -O``.
+with the ``assert`` statement), so they keep working under ``python -O``. Answers compared for
+equality are first turned into plain Python data (numbers, strings, tuples, lists, dicts), so an
+object whose ``__eq__`` always answers True cannot pass for the right answer.
 """
 
 import math
@@ -16,6 +18,36 @@ def _fail(message):
 
 def _ok(what):
     print(f"✓ {what}: correct")
+
+
+_SCALARS = (bool, int, float, complex, str, bytes, type(None))
+
+
+def _plain(value):
+    """``value`` as plain Python data (numbers, strings, None, tuples, lists, dicts), else TypeError.
+
+    Comparing plain data cannot be fooled by an object whose ``__eq__`` always answers True.
+    """
+    if isinstance(value, np.ndarray | np.generic) and np.ndim(value) == 0:
+        value = value.item()
+    for kind in _SCALARS[:-1]:
+        if isinstance(value, kind):
+            return kind(value)
+    if value is None:
+        return None
+    if isinstance(value, tuple | list):
+        return type(value).__mro__[-2](_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    raise TypeError(f"{type(value).__name__} is not plain data")
+
+
+def _is_plain(value):
+    try:
+        _plain(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _as_shape(shape, name):
@@ -55,6 +87,14 @@ def check_close(actual, expected, *, abs_tol=1e-6, rel_tol=0.0, what="the value"
 
 def check_equal(actual, expected, what="the answer", hint=""):
     """Exact equality for integers, strings, tuples..."""
+    if _is_plain(expected):
+        try:
+            actual = _plain(actual)
+        except TypeError:
+            _fail(
+                f"{what} should be of type {type(expected).__name__}, such as {expected!r}; "
+                f"got an object of type {type(actual).__name__}. {hint}".strip()
+            )
     if isinstance(actual, bool) != isinstance(expected, bool) or actual != expected:
         _fail(f"{what} is {actual!r} but should be {expected!r}. {hint}".strip())
     _ok(what)
@@ -84,11 +124,17 @@ def check_array(actual, expected, *, atol=1e-5, rtol=1e-5, what="the array", hin
 
 def check_choice(answer, expected, *, options, why="", what="your choice"):
     """A multiple-choice answer: ``answer`` must be one of ``options`` and equal ``expected``."""
-    if answer not in options:
+    listed = ", ".join(map(repr, options))
+    try:
+        plain = _plain(answer)
+    except TypeError:
         _fail(
-            f"{what} is {answer!r}, which is not one of the options: {', '.join(map(repr, options))}."
+            f"{what} should be one of the options ({listed}), "
+            f"got an object of type {type(answer).__name__}."
         )
-    if answer != expected:
+    if plain not in options:
+        _fail(f"{what} is {answer!r}, which is not one of the options: {listed}.")
+    if plain != expected:
         _fail(f"{what} {answer!r} is not right. {why}".strip())
     _ok(what)
 
@@ -99,10 +145,12 @@ def check_matching(answers, expected, *, why=None, what="your matching"):
     ``why`` maps a key to the explanation shown when that key is matched wrongly.
     """
     why = why or {}
-    if not isinstance(answers, dict):
+    if not isinstance(answers, dict) or not _is_plain(answers):
         _fail(
-            f"{what} should be a dict mapping each item to its answer, got {type(answers).__name__}."
+            f"{what} should be a dict mapping each item to its answer (strings, numbers), "
+            f"got {type(answers).__name__}."
         )
+    answers = _plain(answers)
     missing = [k for k in expected if k not in answers]
     if missing:
         _fail(f"{what} has no answer for: {', '.join(map(repr, missing))}.")

@@ -1,0 +1,73 @@
+"""Student versions of the course notebooks, made with nbgrader's own preprocessors.
+
+A student version has every solution region replaced by nbgrader's stub (``# YOUR CODE HERE`` then
+``raise NotImplementedError()``), hidden tests removed, outputs cleared and test cells locked, just
+as ``nbgrader generate_assignment`` makes them, but with no nbgrader database or course directory.
+"""
+
+import copy
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ClearOutput,
+    ClearSolutions,
+    ComputeChecksums,
+    LockCells,
+)
+
+# The order of nbgrader's generate_assignment, less the steps that need its database.
+_STEPS = (
+    LockCells,
+    ClearSolutions,
+    ClearOutput,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ComputeChecksums,
+    CheckCellMetadata,
+)
+
+
+def student_version(nb):
+    """Return the student version of the notebook ``nb`` (which is left unchanged)."""
+    nb, resources = copy.deepcopy(nb), {}
+    for step in _STEPS:
+        try:
+            nb, resources = step().preprocess(nb, resources)
+        except RuntimeError as error:  # nbgrader's word for a malformed solution or test region
+            raise ValueError(f"{step.__name__}: {error}") from None
+    return nb
+
+
+def release(notebooks, out_dir):
+    """Write the student version of each notebook path in ``notebooks`` into ``out_dir``.
+
+    Returns the paths written. Refuses to write over a source notebook.
+    """
+    out_dir = Path(out_dir)
+    paths = [Path(p) for p in notebooks]
+    if not paths:
+        raise ValueError("No notebooks to release: name some, or put them in notebooks/.")
+    for path in paths:
+        if path.suffix != ".ipynb" or not path.is_file():
+            raise ValueError(f"{path} is not a notebook file (.ipynb).")
+        if path.parent.resolve() == out_dir.resolve():
+            raise ValueError(
+                f"--out {out_dir} is where {path.name} lives: choose another folder, "
+                "so that the solutions are not overwritten."
+            )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        try:
+            student = student_version(nb)
+        except ValueError as error:
+            raise ValueError(f"{path.name}: {error}") from None
+        target = out_dir / path.name
+        nbformat.write(student, target)
+        written.append(target)
+    return written

@@ -1,0 +1,510 @@
+"""`course grade` against broken and hostile submissions: each gets the score it deserves.
+
+Most cases grade a small notebook built here, whose kernel needs no TensorFlow (a few seconds
+each); one grades the real `notebooks/00_start_here.ipynb`. Exercise 1 is worth 1 point,
+exercise 2 2 points and exercise 3 2 points: 5 in all.
+"""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from course_utils import grader
+from course_utils.__main__ import main
+from course_utils.release import student_version
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+from tiny_course import answer_cell, check_cell, source_notebook  # noqa: E402
+
+FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A notebooks folder holding the tiny source notebook; yields the folder."""
+    folder = tmp_path_factory.mktemp("notebooks")
+    nbformat.write(source_notebook(), folder / "tiny.ipynb")
+    return folder
+
+
+def _answers(nb, **replacements):
+    """``nb`` with the answer cells named in ``replacements`` given new sources."""
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in replacements:
+            cell.source = replacements[grade_id]
+    return nb
+
+
+def _tests(nb, **replacements):
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("grade") and grade_id in replacements:
+            cell.source = replacements[grade_id]
+    return nb
+
+
+def _grade(course, tmp_path, nb, **kwargs):
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, path)
+    kwargs.setdefault("cell_timeout", 20)
+    kwargs.setdefault("timeout", 120)
+    return grader.grade(path, notebooks_dir=course, **kwargs)
+
+
+def _earned(report):
+    return {q.grade_id: q.earned for q in report.questions}
+
+
+def _failure(report, grade_id):
+    return next(q.failure for q in report.questions if q.grade_id == grade_id)
+
+
+def reference():
+    return source_notebook()
+
+
+def untouched():
+    return student_version(source_notebook())
+
+
+def exception_in_answer():
+    return _answers(reference(), **{"answer-ex1": "answer = 42 / 0"})
+
+
+def sys_exit():
+    return _answers(reference(), **{"answer-ex1": "import sys\nsys.exit(0)\nanswer = 42"})
+
+
+def os_exit():
+    return _answers(reference(), **{"answer-ex2": "import os\nos._exit(1)"})
+
+
+def crashed_kernel():
+    return _answers(reference(), **{"answer-ex3": "import ctypes\nctypes.string_at(0)"})
+
+
+def edited_test_cell():
+    nb = _answers(reference(), **{"answer-ex1": "answer = 41"})
+    return _tests(nb, ex1="print('✓ the answer: correct')")
+
+
+def deleted_test_cell():
+    nb = _answers(reference(), **{"answer-ex1": "answer = 41"})
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "ex1"]
+    return nb
+
+
+def checks_patched_to_no_ops():
+    patch = (
+        "answer = 41\n"
+        "from course_utils import grading as g\n"
+        "for name in dir(g):\n"
+        "    if name.startswith('check_'):\n"
+        "        setattr(g, name, lambda *a, **k: print('✓ correct'))\n"
+        "grading.check_equal = lambda *a, **k: None"
+    )
+    return _answers(reference(), **{"answer-ex1": patch})
+
+
+def check_code_and_numpy_patched():
+    patch = (
+        "def double(x):\n    return 3 * x\n"
+        "grading.check_array.__code__ = (lambda *a, **k: None).__code__\n"
+        "grading.check_close.__code__ = (lambda *a, **k: None).__code__\n"
+        "np.allclose = lambda *a, **k: True\n"
+        "np.isfinite = lambda x: np.ones(np.shape(x), bool)\n"
+        "import math\nmath.isclose = lambda *a, **k: True"
+    )
+    return _answers(reference(), **{"answer-ex2": patch})
+
+
+def _ast_transformer(*visits):
+    methods = "".join(f"    def visit_{v}(self, node):\n        return None\n\n" for v in visits)
+    return (
+        'choice = "c"\nimport ast\n\n\n'
+        f"class Strip(ast.NodeTransformer):\n{methods}\n"
+        "get_ipython().ast_transformers.append(Strip())"
+    )
+
+
+def assert_stripped_by_ast_transformer():
+    return _answers(reference(), **{"answer-ex3": _ast_transformer("Assert")})
+
+
+def every_statement_stripped_by_ast_transformer():
+    return _answers(reference(), **{"answer-ex3": _ast_transformer("Assert", "Expr")})
+
+
+def errors_swallowed():
+    patch = (
+        'choice = "c"\n'
+        "import builtins, sys\n"
+        "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n"
+        "sys.excepthook = lambda *a: None\n"
+        "builtins.AssertionError = Warning\n"
+        "AssertionError = Warning\n"
+        "get_ipython().showtraceback = lambda *a, **k: None"
+    )
+    return _answers(reference(), **{"answer-ex3": patch})
+
+
+def always_equal_answer():
+    patch = (
+        "class Anything:\n"
+        "    def __eq__(self, other):\n        return True\n\n"
+        "    def __ne__(self, other):\n        return False\n\n"
+        "    def __hash__(self):\n        return 0\n\n\n"
+        "choice = Anything()"
+    )
+    return _answers(reference(), **{"answer-ex3": patch})
+
+
+def gigantic_output():
+    spam = "print('x' * 30_000_000)\nfor i in range(20_000):\n    print(i)\nanswer = 42"
+    return _answers(reference(), **{"answer-ex1": spam})
+
+
+def gigantic_output_in_a_test():
+    loud = "def double(x):\n    print('y' * 3_000_000)\n    return 2 * x"
+    return _answers(reference(), **{"answer-ex2": loud})
+
+
+def cells_reordered():
+    nb = reference()
+    nb.cells = list(reversed(nb.cells))
+    return nb
+
+
+def extra_cells_added():
+    nb = _answers(reference(), **{"answer-ex1": "answer = 41"})
+    nb.cells.insert(4, new_code_cell("answer = 42  # after the answer cell: not run"))
+    return nb
+
+
+def background_thread_repatches():
+    patch = (
+        'choice = "c"\n'
+        "import threading, time\n\n\n"
+        "def keep_patching():\n"
+        "    while True:\n"
+        "        get_ipython().user_ns['grading'].check_choice = lambda *a, **k: None\n"
+        "        time.sleep(0.001)\n\n\n"
+        "threading.Thread(target=keep_patching, daemon=True).start()"
+    )
+    return _answers(reference(), **{"answer-ex3": patch})
+
+
+def event_hook_repatches():
+    patch = (
+        'choice = "c"\n'
+        "def patch(*args):\n"
+        "    get_ipython().user_ns['grading'].check_choice = lambda *a, **k: None\n\n\n"
+        "for event in ('pre_execute', 'pre_run_cell'):\n"
+        "    get_ipython().events.register(event, patch)"
+    )
+    return _answers(reference(), **{"answer-ex3": patch})
+
+
+def guard_tools_patched():
+    patch = (
+        'choice = "c"\n'
+        "import hmac, os, sys, threading\n"
+        "sys.settrace = sys.setprofile = threading.settrace = lambda f: None\n"
+        "hmac.new = lambda *a, **k: None\n"
+        "os.path.dirname = lambda p: ''\n"
+        "get_ipython().user_ns['grading'].check_choice = lambda *a, **k: None"
+    )
+    return _answers(reference(), **{"answer-ex3": patch})
+
+
+def guard_replaced():
+    patch = (
+        "class Fake:\n"
+        "    def before(self, nonce):\n        pass\n\n"
+        "    def after(self, nonce):\n        pass\n\n\n"
+        "__course_grader__ = Fake()\n"
+        "answer = 41"
+    )
+    return _answers(reference(), **{"answer-ex1": patch})
+
+
+# (submission, expected points per exercise, a phrase of ex-failure that must show, extra options)
+CASES = {
+    "reference solutions": (reference, FULL, None, {}),
+    "untouched student version": (
+        untouched,
+        {"ex1": 0, "ex2": 0, "ex3": 0},
+        ("ex1", "not answered yet"),
+        {},
+    ),
+    "exception in an answer": (
+        exception_in_answer,
+        {**FULL, "ex1": 0},
+        ("ex1", "raised ZeroDivisionError: division by zero"),
+        {},
+    ),
+    "sys.exit() in an answer": (sys_exit, {**FULL, "ex1": 0}, ("ex1", "raised SystemExit"), {}),
+    "os._exit() in an answer": (os_exit, {**FULL, "ex2": 0}, ("ex2", "kernel died"), {}),
+    "crashed kernel (segfault)": (
+        crashed_kernel,
+        {**FULL, "ex3": 0},
+        ("ex3", "kernel died"),
+        {},
+    ),
+    "infinite loop": (
+        lambda: _answers(reference(), **{"answer-ex2": "while True:\n    pass"}),
+        {**FULL, "ex2": 0},
+        ("ex2", "time limit"),
+        {"cell_timeout": 3},
+    ),
+    "infinite loop that ignores interrupts": (
+        lambda: _answers(
+            reference(),
+            **{
+                "answer-ex1": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                "while True:\n    pass"
+            },
+        ),
+        {**FULL, "ex1": 0},
+        ("ex1", "time limit"),
+        {"cell_timeout": 3},
+    ),
+    "the whole run past its time limit": (
+        lambda: _answers(reference(), **{"answer-ex2": "import time\ntime.sleep(120)"}),
+        {**FULL, "ex2": 0, "ex3": 0},
+        ("ex3", "not run: the whole submission ran past its time limit"),
+        {"cell_timeout": 100, "timeout": 15},
+    ),
+    "test cell edited to pass": (edited_test_cell, {**FULL, "ex1": 0}, None, {}),
+    "test cell deleted": (deleted_test_cell, {**FULL, "ex1": 0}, None, {}),
+    "checks monkey-patched to no-ops": (
+        checks_patched_to_no_ops,
+        {**FULL, "ex1": 0},
+        ("ex1", "the answer is 41 but should be 42"),
+        {},
+    ),
+    "check's code and numpy patched": (
+        check_code_and_numpy_patched,
+        {**FULL, "ex2": 0},
+        ("ex2", "differs from the expected values"),
+        {},
+    ),
+    "assert stripped by an AST transformer": (
+        assert_stripped_by_ast_transformer,
+        {**FULL, "ex3": 0},
+        ("ex3", "c is the most common wrong choice"),
+        {},
+    ),
+    "every statement stripped by an AST transformer": (
+        every_statement_stripped_by_ast_transformer,
+        {**FULL, "ex3": 0},
+        ("ex3", "guard could not run"),
+        {},
+    ),
+    "errors swallowed, AssertionError redefined": (
+        errors_swallowed,
+        {**FULL, "ex3": 0},
+        ("ex3", "AssertionError"),
+        {},
+    ),
+    "an answer that equals anything": (always_equal_answer, {**FULL, "ex3": 0}, None, {}),
+    "gigantic output": (gigantic_output, FULL, None, {}),
+    "gigantic output while a test runs": (gigantic_output_in_a_test, FULL, None, {}),
+    "cells reordered": (cells_reordered, FULL, None, {}),
+    "cells added by the learner are not run": (
+        extra_cells_added,
+        {**FULL, "ex1": 0},
+        None,
+        {},
+    ),
+    "background thread re-patching the checks": (
+        background_thread_repatches,
+        {**FULL, "ex3": 0},
+        ("ex3", "thread"),
+        {},
+    ),
+    "IPython event hook re-patching the checks": (
+        event_hook_repatches,
+        {**FULL, "ex3": 0},
+        ("ex3", "c is the most common wrong choice"),
+        {},
+    ),
+    "the guard's own tools patched": (
+        guard_tools_patched,
+        {**FULL, "ex3": 0},
+        ("ex3", "c is the most common wrong choice"),
+        {},
+    ),
+    "guard replaced by a fake": (
+        guard_replaced,
+        {"ex1": 0, "ex2": 0, "ex3": 0},
+        ("ex2", "guard"),
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_hostile_submission_gets_the_score_it_deserves(case, course, tmp_path):
+    make, expected, failure, options = CASES[case]
+    started = time.monotonic()
+    report = _grade(course, tmp_path, make(), **options)
+    assert _earned(report) == expected, report.table()
+    assert report.max_score == 5
+    if failure:
+        grade_id, phrase = failure
+        assert phrase in _failure(report, grade_id), report.table()
+    assert time.monotonic() - started < 60, "the grader must never hang"
+
+
+def test_a_submission_does_not_alter_the_checks_on_disk(course, tmp_path):
+    grading_file = Path(grader.grading.__file__)
+    before = grading_file.read_bytes()
+    patch = (
+        f"import pathlib\np = pathlib.Path({str(grading_file)!r})\n"
+        "p.write_text(p.read_text().replace('def check_equal(', 'def _old(') + "
+        "'\\ndef check_equal(*a, **k):\\n    pass\\n')\n"
+        "answer = 41"
+    )
+    report = _grade(course, tmp_path, _answers(reference(), **{"answer-ex1": patch}))
+    assert grading_file.read_bytes() == before
+    assert _earned(report)["ex1"] == 0
+    assert any("put back" in note for note in report.notes)
+
+
+def test_a_different_notebook_earns_nothing_against_the_source_it_names(course, tmp_path):
+    other = new_notebook(cells=[answer_cell("elsewhere", "x = 1"), check_cell("other", "pass", 3)])
+    other.metadata["kernelspec"] = source_notebook().metadata["kernelspec"]
+    report = _grade(course, tmp_path, other, source=course / "tiny.ipynb")
+    assert _earned(report) == {"ex1": 0, "ex2": 0, "ex3": 0}
+    assert any("another notebook" in note for note in report.notes)
+
+
+def test_the_source_is_found_by_grade_ids_whatever_the_file_name(course, tmp_path):
+    path = tmp_path / "my homework (final).ipynb"
+    nbformat.write(reference(), path)
+    assert grader.find_source(nbformat.read(path, as_version=4), path, course).name == "tiny.ipynb"
+
+
+def test_a_notebook_matching_no_source_cannot_be_graded(course, tmp_path):
+    path = tmp_path / "unrelated.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("1 + 1")]), path)
+    with pytest.raises(grader.GradingError, match="matches no notebook"):
+        grader.grade(path, notebooks_dir=course)
+
+
+def _course(*args, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable, "-m", "course_utils", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"cells": [', "is not a notebook: it is not valid notebook JSON."),
+        ("[1, 2]", "is not a readable notebook: "),
+        (
+            '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, '
+            '"cells": [{"cell_type": "code", "source": 5, "metadata": {}, "outputs": []}]}',
+            "is not a notebook: its cells are malformed.",
+        ),
+    ],
+    ids=["invalid JSON", "JSON but not a notebook", "malformed cells"],
+)
+def test_a_file_that_is_not_a_notebook_is_refused_in_one_line(
+    content, message, course, tmp_path, capsys
+):
+    path = tmp_path / "tiny.ipynb"
+    path.write_text(content, encoding="utf-8")
+    assert main(["grade", str(path), "--notebooks-dir", str(course)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"course grade: {path} ") and err.strip().count("\n") == 0, err
+    assert message in err
+
+
+def test_grade_json_of_the_real_start_here_notebook_gives_full_marks():
+    result = _course("grade", "notebooks/00_start_here.ipynb", "--json", "--profile", "smoke")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["score"] == report["max_score"] == 1
+    assert [q["failure"] for q in report["questions"]] == [None]
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_reference_solutions_pass_nbgrader_validate(tmp_path):
+    """nbgrader itself, on every notebook in one run: each prints its "Success!" line."""
+    nbgrader = Path(sys.executable).with_name("nbgrader")
+    result = subprocess.run(
+        [str(nbgrader), "validate", "--Execute.iopub_timeout=120", *map(str, NOTEBOOKS)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=1800,
+    )
+    passed = result.stdout.count("Success! Your notebook passes all the tests.")
+    assert passed == len(NOTEBOOKS), result.stdout[-5000:] + result.stderr[-5000:]
+
+
+# Wrong answers in circulation (shared/QUESTIONS.md), each submitted as the answer to the exercise
+# it corresponds to: (answer cell, wrong answer, test cell that must give 0 for it). A few notebooks
+# whose smoke run is short stand for the rest; every other exercise must still earn full marks.
+WRONG_ANSWERS = {
+    "02_rnn_input_output_shapes": [
+        # Q2: "an RNN layer's output is always 3-D (batch, time steps, units)".
+        (
+            "ex2-return-state",
+            "returned_shapes = [(8, 15, 32), (8, 32), (8, 32)]",
+            "ex2-return-state-check",
+        ),
+    ],
+    "03_return_sequences": [
+        # Q3: "in a deep sequence-to-sequence RNN the last RNN layer has return_sequences=False".
+        ("ex1-seq2seq-flags", "seq2seq_flags = [True, True, False]", "ex1-seq2seq-flags-check"),
+        # Q3: "in a sequence-to-vector RNN all layers, including the last, return sequences".
+        ("ex3-repair", "repaired = [True, True, True, True]", "ex3-repair-check"),
+        (
+            "ex2-seq2vec",
+            "classifier = keras.Sequential([keras.Input((None, 8)), "
+            "layers.LSTM(64, return_sequences=True), layers.LSTM(32, return_sequences=True), "
+            "layers.LSTM(16, return_sequences=True), layers.Dense(3, activation='softmax')])",
+            "ex2-seq2vec-check",
+        ),
+    ],
+    "07_conv1d_with_rnns": [
+        # Q7: "use 1D convolution layers pre-trained on image datasets" (so some other option is
+        # taken for the one that is not a reason).
+        ("ex4-reasons", 'not_a_reason = "e"', "ex4-reasons-check"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "stem", [s for s in WRONG_ANSWERS if (ROOT / "notebooks" / f"{s}.ipynb").exists()]
+)
+def test_wrong_answers_in_circulation_score_zero(stem, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    source = ROOT / "notebooks" / f"{stem}.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    _answers(nb, **{answer: wrong for answer, wrong, _ in WRONG_ANSWERS[stem]})
+    path = tmp_path / f"{stem}.ipynb"
+    nbformat.write(nb, path)
+    report = grader.grade(path, notebooks_dir=ROOT / "notebooks", cell_timeout=300, timeout=600)
+    zero = {test for _, _, test in WRONG_ANSWERS[stem]}
+    for question in report.questions:
+        wanted = 0 if question.grade_id in zero else question.points
+        assert question.earned == wanted, report.table()

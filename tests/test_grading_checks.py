@@ -1,0 +1,288 @@
+"""Every check in course_utils.grading: it passes the right answer with one short line, and fails a
+wrong one with an AssertionError whose message says what is wrong and how to fix it."""
+
+import numpy as np
+import pytest
+
+from course_utils import grading
+
+
+def _fails(match, check, *args, **kwargs):
+    with pytest.raises(AssertionError, match=match):
+        check(*args, **kwargs)
+
+
+class AlwaysEqual:
+    """An answer that claims to equal anything."""
+
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = object.__hash__
+
+
+def test_a_passing_check_prints_one_short_line(capsys):
+    grading.check_equal(3, 3, what="the answer")
+    assert capsys.readouterr().out == "✓ the answer: correct\n"
+
+
+class TestCheckShape:
+    def test_passes_shapes_arrays_and_none(self, capsys):
+        grading.check_shape((None, 20, 32), (None, 20, 32))
+        grading.check_shape(np.zeros((4, 5)), (4, 5), what="x")
+        assert capsys.readouterr().out.count("✓") == 2
+
+    def test_wrong_order_says_what_it_got_and_hints(self):
+        _fails(
+            r"the input shape is \(50, 32, 3\) but should be \(32, 50, 3\)\. The order is",
+            grading.check_shape,
+            (50, 32, 3),
+            (32, 50, 3),
+            what="the input shape",
+            hint="The order is (batch, steps, features).",
+        )
+
+    def test_wrong_rank_counts_the_dimensions(self):
+        _fails("It has 2 dimensions; 3 are expected", grading.check_shape, (32, 8), (32, 20, 8))
+
+    def test_none_is_not_a_size(self):
+        _fails(
+            r"is \(32, 20\) but should be \(32, None\)", grading.check_shape, (32, 20), (32, None)
+        )
+
+    def test_not_a_shape(self):
+        _fails("should be a shape such as", grading.check_shape, 5, (5,))
+
+
+class TestCheckClose:
+    def test_passes_within_tolerance(self):
+        grading.check_close(0.1 + 0.2, 0.3)
+        grading.check_close(np.float32(101), 100, rel_tol=0.02)
+
+    def test_fails_outside_tolerance_with_the_tolerance(self):
+        _fails(
+            r"the loss is 0.5 but should be 0.25 \(tolerance 0.01\)",
+            grading.check_close,
+            0.5,
+            0.25,
+            abs_tol=0.01,
+            what="the loss",
+        )
+
+    def test_not_a_number(self):
+        _fails("should be a number, got 'abc'", grading.check_close, "abc", 1.0)
+
+
+class TestCheckEqual:
+    def test_passes_equal_plain_values(self):
+        grading.check_equal((32, None), (32, None))
+        grading.check_equal(np.int64(7), 7)
+        grading.check_equal("tanh", "tanh")
+
+    def test_fails_unequal_values(self):
+        _fails(
+            r"the unit count is 16 but should be 32\. Count again",
+            grading.check_equal,
+            16,
+            32,
+            what="the unit count",
+            hint="Count again.",
+        )
+
+    def test_a_bool_is_not_an_int(self):
+        _fails("is True but should be 1", grading.check_equal, True, 1)
+
+    def test_an_object_equal_to_everything_is_refused(self):
+        _fails(
+            "should be of type int, such as 42; got an object of type AlwaysEqual",
+            grading.check_equal,
+            AlwaysEqual(),
+            42,
+        )
+
+    def test_non_plain_expected_values_compare_as_before(self):
+        grading.check_equal(np.dtype("float32"), np.float32)
+
+
+class TestCheckArray:
+    def test_passes_close_arrays_and_lists(self):
+        grading.check_array([1.0, 2.0 + 1e-7], np.array([1.0, 2.0]))
+
+    def test_wrong_shape(self):
+        _fails(
+            r"has shape \(3,\) but should have shape \(2,\)", grading.check_array, [1, 2, 3], [1, 2]
+        )
+
+    def test_points_at_the_worst_element(self):
+        _fails(
+            r"at index \(1, 0\) it is 9 instead of 3",
+            grading.check_array,
+            [[1, 2], [9, 4]],
+            [[1, 2], [3, 4]],
+        )
+
+    def test_nan(self):
+        _fails("contains NaN or infinite values", grading.check_array, [np.nan], [1.0])
+
+    def test_not_numbers(self):
+        _fails("should be an array of numbers, got str", grading.check_array, "ab", [1.0])
+
+
+class TestCheckChoice:
+    OPTIONS = ("vector-to-sequence", "sequence-to-vector")
+
+    def test_passes_the_right_option(self):
+        grading.check_choice("vector-to-sequence", "vector-to-sequence", options=self.OPTIONS)
+
+    def test_a_wrong_option_explains_why(self):
+        _fails(
+            "'sequence-to-vector' is not right. A caption is a sequence",
+            grading.check_choice,
+            "sequence-to-vector",
+            "vector-to-sequence",
+            options=self.OPTIONS,
+            why="A caption is a sequence produced from one image.",
+        )
+
+    def test_an_answer_outside_the_options_lists_them(self):
+        _fails(
+            "not one of the options: 'vector-to-sequence', 'sequence-to-vector'",
+            grading.check_choice,
+            "seq2seq",
+            "vector-to-sequence",
+            options=self.OPTIONS,
+        )
+
+    def test_an_object_equal_to_everything_is_refused(self):
+        _fails(
+            "should be one of the options",
+            grading.check_choice,
+            AlwaysEqual(),
+            "b",
+            options=("a", "b"),
+        )
+
+
+class TestCheckMatching:
+    EXPECTED = {"captioning": "vector-to-sequence", "NER": "sequence-to-sequence"}
+
+    def test_passes_the_right_matching(self):
+        grading.check_matching(dict(self.EXPECTED), self.EXPECTED)
+
+    def test_names_each_wrong_item_with_its_explanation(self):
+        answers = {"captioning": "sequence-to-vector", "NER": "sequence-to-vector"}
+        why = {"NER": "It labels every token."}
+        with pytest.raises(AssertionError) as error:
+            grading.check_matching(answers, self.EXPECTED, why=why)
+        message = str(error.value)
+        assert message.startswith("2 of 2 items are matched wrongly:")
+        assert "- 'NER' is not 'sequence-to-vector'. It labels every token." in message
+
+    def test_missing_and_extra_items(self):
+        _fails(
+            "has no answer for: 'NER'",
+            grading.check_matching,
+            {"captioning": "vector-to-sequence"},
+            self.EXPECTED,
+        )
+        _fails(
+            "answers items that are not asked: 'x'",
+            grading.check_matching,
+            {**self.EXPECTED, "x": 1},
+            self.EXPECTED,
+        )
+
+    def test_not_a_dict(self):
+        _fails("should be a dict mapping each item", grading.check_matching, ["a"], self.EXPECTED)
+
+    def test_values_equal_to_everything_are_refused(self):
+        answers = {k: AlwaysEqual() for k in self.EXPECTED}
+        _fails("should be a dict mapping each item", grading.check_matching, answers, self.EXPECTED)
+
+
+@pytest.fixture(scope="module")
+def keras():
+    from course_utils._quiet import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    return keras
+
+
+@pytest.fixture(scope="module")
+def stacked(keras):
+    return keras.Sequential(
+        [
+            keras.Input((20, 3)),
+            keras.layers.LSTM(8, return_sequences=True),
+            keras.layers.GRU(4),
+            keras.layers.Dense(7),
+        ]
+    )
+
+
+class TestCheckModel:
+    def test_passes_the_right_structure(self, stacked, capsys):
+        grading.check_model(
+            stacked,
+            layers=["LSTM", "GRU", "Dense"],
+            units=[8, 4, 7],
+            return_sequences=[True, False],
+            output_shape=(None, 7),
+            params=stacked.count_params(),
+        )
+        assert capsys.readouterr().out.endswith("✓ the model's structure: correct\n")
+
+    def test_wrong_layers(self, stacked):
+        _fails(
+            r"layers are \['LSTM', 'GRU', 'Dense'\] but should be \['LSTM', 'LSTM', 'Dense'\]",
+            grading.check_model,
+            stacked,
+            layers=["LSTM", "LSTM", "Dense"],
+        )
+
+    def test_wrong_units(self, stacked):
+        _fails(
+            r"units are \[8, 4, 7\] but should be \[8, 8, 7\]",
+            grading.check_model,
+            stacked,
+            units=[8, 8, 7],
+        )
+
+    def test_return_sequences_teaches_what_to_set(self, stacked):
+        _fails(
+            "Recurrent layer 2 has return_sequences=False, but it feeds another recurrent layer or predicts at every step: set return_sequences=True",
+            grading.check_model,
+            stacked,
+            return_sequences=[True, True],
+        )
+
+    def test_the_number_of_recurrent_layers(self, stacked):
+        _fails(
+            "has 2 recurrent layers but should have 3",
+            grading.check_model,
+            stacked,
+            return_sequences=[True, False, False],
+        )
+
+    def test_output_shape(self, stacked):
+        _fails(
+            r"the model's output shape is \(None, 7\) but should be \(None, 20, 7\)",
+            grading.check_model,
+            stacked,
+            output_shape=(None, 20, 7),
+        )
+
+    def test_parameter_count(self, stacked):
+        _fails("parameters but should have 1,000", grading.check_model, stacked, params=1000)
+
+    def test_not_a_model(self, keras):
+        _fails("Expected a Keras model, got Dense", grading.check_model, keras.layers.Dense(3))
+
+    def test_a_model_without_input(self, keras):
+        model = keras.Sequential([keras.layers.Dense(3)])
+        _fails("no defined output yet", grading.check_model, model, output_shape=(None, 3))
