@@ -140,6 +140,12 @@ def _values_text(values, name):
     return "" if values is None or name not in values else f"\n{values[name]:.2f}"
 
 
+def _operations_handle():
+    """The legend entry for the element-wise operations drawn in both cells."""
+    return Line2D([], [], ls="", marker="o", mfc="#fff5c2", mec="black", ms=12,
+                  label="⊗ element-wise product, ⊕ element-wise sum")  # fmt: skip
+
+
 def lstm_cell(
     highlight=None, values=None, title="The LSTM cell: two states, four layers in parallel"
 ):
@@ -198,16 +204,7 @@ def lstm_cell(
         Patch(color=COLORS["input"], label="input gate i: σ layer, scales g"),
         Patch(color=COLORS["candidate"], label="candidate g: tanh layer"),
         Patch(color=COLORS["output"], label="output gate o: σ layer, scales tanh(c(t))"),
-        Line2D(
-            [],
-            [],
-            ls="",
-            marker="o",
-            mfc="#fff5c2",
-            mec="black",
-            ms=12,
-            label="⊗ element-wise product, ⊕ element-wise sum",
-        ),  # fmt: skip
+        _operations_handle(),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False)
     return fig
@@ -269,16 +266,7 @@ def gru_cell(highlight=None, values=None, title="The GRU cell: one state, two ga
         Patch(color=COLORS["update"], label="update gate z: σ layer, share of h(t-1) kept"),
         Patch(color=COLORS["reset"], label="reset gate r: σ layer, scales h(t-1) for g"),
         Patch(color=COLORS["candidate"], label="candidate g: tanh layer"),
-        Line2D(
-            [],
-            [],
-            ls="",
-            marker="o",
-            mfc="#fff5c2",
-            mec="black",
-            ms=12,
-            label="⊗ element-wise product, ⊕ element-wise sum",
-        ),  # fmt: skip
+        _operations_handle(),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False)
     return fig
