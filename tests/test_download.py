@@ -201,3 +201,15 @@ def test_default_source_follows_the_profile(monkeypatch):
     assert datasets.default_source() == "auto"
     monkeypatch.setenv("COURSE_PROFILE", "standard")
     assert datasets.default_source() == "embedded"
+
+
+def test_atomic_file_and_folder_leave_nothing_when_the_block_fails(tmp_path):
+    from course_utils.datasets.download import atomic_file, atomic_folder
+
+    with atomic_file(tmp_path / "cache.npz") as partial:
+        partial.write_bytes(b"whole")
+    assert (tmp_path / "cache.npz").read_bytes() == b"whole"
+    for manager, name in ((atomic_file, "other.npz"), (atomic_folder, "shards")):
+        with pytest.raises(RuntimeError, match="interrupted"), manager(tmp_path / name):
+            raise RuntimeError("interrupted")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache.npz"]

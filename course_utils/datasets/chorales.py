@@ -18,8 +18,6 @@ and cut 60/20/20, before conversion, so a chorale's split does not depend on how
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -28,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from course_utils import config, datasets
+from course_utils.datasets import download
 
 VOICES = ("soprano", "alto", "tenor", "bass")
 SPLITS = ("train", "valid", "test")
@@ -189,16 +188,8 @@ def _cache_path(per_split):
 
 
 def _save(path, arrays, meta):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    os.close(fd)
-    try:
-        with open(partial, "wb") as f:
-            np.savez_compressed(f, __meta__=np.array(json.dumps(meta)), **arrays)
-        os.replace(partial, path)  # atomic: readers see the old cache or the whole new one
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
+    with download.atomic_file(path) as partial, open(partial, "wb") as f:
+        np.savez_compressed(f, __meta__=np.array(json.dumps(meta)), **arrays)
 
 
 def load_music21(per_split=None, cache=True):

@@ -9,6 +9,7 @@ with a message that says which URL failed and where to put the file by hand.
 match, and silently switches to ``/tmp/.keras`` when the cache folder is not writable.
 """
 
+import contextlib
 import hashlib
 import http.client
 import os
@@ -40,6 +41,36 @@ def sha256_of(path):
         for chunk in iter(lambda: f.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_file(target):
+    """Yield a temporary path beside ``target``: it becomes ``target`` when the block succeeds
+    and is removed when it fails, so readers only ever see no file or a whole one."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    os.close(fd)
+    try:
+        yield Path(partial)
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+
+
+@contextlib.contextmanager
+def atomic_folder(target):
+    """Like :func:`atomic_file`, for a folder: yield an empty temporary folder beside ``target``."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    try:
+        yield staging
+        os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
 
 
 def _by_hand(url, target, sha256):
@@ -115,9 +146,7 @@ def fetch(url, *, sha256, filename=None, subdir="", extract=False, timeout=30):
             f"COURSE_OFFLINE=1, so {url} was not downloaded. " + _by_hand(url, target, sha256)
         )
     _writable_folder(folder)
-    fd, partial = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".partial")
-    os.close(fd)
-    try:
+    with atomic_file(target) as partial:
         try:
             _download(url, partial, timeout)
         except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts, refused, cut off
@@ -136,10 +165,6 @@ def fetch(url, *, sha256, filename=None, subdir="", extract=False, timeout=30):
                     "The file was discarded; the server may be serving a different version. "
                     + _by_hand(url, target, sha256)
                 )
-        os.replace(partial, target)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
     return _extract(target, unpacked) if extract else target
 
 
@@ -147,20 +172,16 @@ def _extract(archive, destination):
     """Unpack ``archive`` into ``destination`` atomically (via a temporary sibling folder)."""
     if destination.is_dir():
         return destination
-    staging = Path(tempfile.mkdtemp(dir=destination.parent, prefix=f".{destination.name}."))
     try:
-        if zipfile.is_zipfile(archive):
-            with zipfile.ZipFile(archive) as zf:
-                zf.extractall(staging)  # ZipFile drops absolute paths and ".." itself
-        else:
-            with tarfile.open(archive) as tf:
-                tf.extractall(staging, filter="data")  # refuses links and paths outside staging
-        os.replace(staging, destination)
+        with atomic_folder(destination) as staging:
+            if zipfile.is_zipfile(archive):
+                with zipfile.ZipFile(archive) as zf:
+                    zf.extractall(staging)  # ZipFile drops absolute paths and ".." itself
+            else:
+                with tarfile.open(archive) as tf:
+                    tf.extractall(staging, filter="data")  # refuses links and paths outside staging
     except (tarfile.TarError, zipfile.BadZipFile, OSError) as exc:
         raise DatasetUnavailable(
             f"Could not unpack {archive}: {exc}. Delete it and try again."
         ) from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     return destination

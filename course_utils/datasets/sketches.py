@@ -333,11 +333,10 @@ def synthetic_tfrecords(n_train, n_eval, *, seed=0, shards=4):
     """The embedded default in format A, generated once into the data directory and reused."""
     folder = _synthetic_folder(f"tfrecord{shards}", n_train, n_eval, seed)
     if not (folder / "eval.tfrecord.classes").exists():
-        tmp = folder.with_name(folder.name + ".partial")
-        for prefix, n, s in (("training", n_train, seed), ("eval", n_eval, seed + 1)):
-            sketches, labels = generate(n, seed=s)
-            write_tfrecords(tmp, prefix, sketches, labels, SYNTHETIC_CLASSES, shards)
-        tmp.replace(folder)
+        with download.atomic_folder(folder) as tmp:
+            for prefix, n, s in (("training", n_train, seed), ("eval", n_eval, seed + 1)):
+                sketches, labels = generate(n, seed=s)
+                write_tfrecords(tmp, prefix, sketches, labels, SYNTHETIC_CLASSES, shards)
     return read_tfrecord_folder(folder)
 
 
@@ -373,7 +372,8 @@ def write_npz(path, train, valid, test):
         out[:] = [np.asarray(s, dtype=np.int16) for s in sketches]
         return out
 
-    np.savez(path, train=pack(train), valid=pack(valid), test=pack(test))
+    with open(path, "wb") as f:  # a file object: np.savez would append ".npz" to a bare name
+        np.savez(f, train=pack(train), valid=pack(valid), test=pack(test))
 
 
 def read_npz(path):
@@ -420,9 +420,8 @@ def synthetic_npz(classes, per_class, *, seed=0):
             # A seed per class, so that a subset of classes gives the same sketches.
             s = seed + zlib.crc32(name.encode())
             parts = [generate(n, seed=s + i, classes=(name,))[0] for i, n in enumerate(per_class)]
-            tmp = path.with_name(path.stem + ".partial.npz")
-            write_npz(tmp, *parts)
-            tmp.replace(path)
+            with download.atomic_file(path) as tmp:
+                write_npz(tmp, *parts)
         paths.append(path)
     return [read_npz(p) for p in paths]
 
