@@ -2,6 +2,7 @@
 
 import collections
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +134,10 @@ def test_benchmark_runs_on_a_tiny_dataset(data_dir, capsys):
     spec = importlib.util.spec_from_file_location("sketch_benchmark", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    bench.main(["--sketches", "320", "--epochs", "1"])
+    bench.main(["--sketches", "320", "--epochs", "2", "--repeats", "2"])
     out = capsys.readouterr().out
-    for line in ("input pipeline", "training", "accuracy after 1 epoch"):
-        assert line in out
+    assert re.search(r"input pipeline ratio \(later passes\): \d+\.\d\d×", out)
+    assert re.search(r"training ratio: \d+\.\d\d×", out)
+    assert "test accuracy after 2 epochs, mean (range) of 2 trainings:" in out
+    for name in ("textbook", "course  "):
+        assert re.search(rf"{name}: top-1 [\d.]+% \([\d.]+%–[\d.]+%\), top-5", out)
