@@ -7,9 +7,9 @@ end of the last epoch. (The textbook pipeline does no better with 0.002: 98.5% e
 
 - textbook: shuffle the records, ``batch(32)``, parse, pad each batch to its longest sketch,
   crop to 100 points, ``prefetch(1)``; every epoch parses again;
-- course: parse once in large batches, ``cache``, shuffle, batches of 64 sketches of similar
-  length (windows of 32 batches sorted by length, vectorised), offsets scaled to unit spread,
-  no crop, ``prefetch(AUTOTUNE)``.
+- course: parse once in large batches, ``cache`` as ragged chunks, permute each chunk every
+  epoch, batches of 64 sketches of similar length (windows of 32 batches sorted by length), offsets
+  scaled to unit spread, no crop, ``prefetch(AUTOTUNE)``.
 
 The two trainings run epoch by epoch in turn, so that a busy machine slows both alike. Training
 samples/s comes from the median epoch time, leaving out each training's first epoch (tracing).
@@ -26,20 +26,12 @@ import math
 import statistics
 import time
 
-from course_utils import config, sketch_pipeline
+from course_utils import config, sketch_pipeline, training
 from course_utils._quiet import import_tensorflow
 from course_utils.datasets import sketches
 
 tf = import_tensorflow()
 import keras  # noqa: E402  (after the quiet TensorFlow import)
-
-
-def warmup_cosine(peak, steps_per_epoch, epochs):
-    """Linear warm-up to ``peak`` over half an epoch, then cosine decay to zero at the end."""
-    warmup = steps_per_epoch // 2
-    return keras.optimizers.schedules.CosineDecay(
-        0.0, steps_per_epoch * epochs - warmup, warmup_target=peak, warmup_steps=warmup
-    )
 
 
 def build_model(n_classes, learning_rate):
@@ -119,7 +111,7 @@ def main(argv=None):
         models = {
             name: build_model(
                 n_classes,
-                warmup_cosine(
+                training.warmup_cosine(
                     args.learning_rate * batch[name] / 32,
                     math.ceil(n / batch[name]),
                     args.epochs,

@@ -5,10 +5,11 @@ Both read the QuickDraw tutorial's TFRecord format (see :mod:`course_utils.datas
 - :func:`textbook_dataset` is the pipeline of the book's solution: shuffle, ``batch(32)``, parse
   each batch, pad it to its longest sketch, crop to 100 points, ``prefetch(1)``. Every epoch
   parses the records again, and a batch holding one long sketch pads all 32 to its length.
-- :func:`sketch_dataset` parses in large batches once and caches the sketches as variable-length
-  tensors; each epoch only shuffles them and groups them into batches of similar length (sorting
-  windows of a few batches, all vectorised), so little padding is computed; it scales the
-  offsets to unit spread, and prefetches with ``AUTOTUNE``.
+- :func:`sketch_dataset` parses in large batches once and caches the sketches as ragged tensors,
+  a chunk of thousands at a time; each epoch only permutes each chunk and groups its sketches into
+  batches of similar length (sorting windows of a few batches), all in whole-chunk operations, so
+  little padding is computed; it scales the offsets to unit spread, and prefetches with
+  ``AUTOTUNE``.
 
 Lengths are cropped only where a limit is given; :func:`crop_report` measures what a crop cuts.
 """
@@ -91,33 +92,48 @@ def sketch_dataset(
 ):
     """Batches of similar-length sketches from unbatched ``(ink, label)`` elements.
 
-    Caches the parsed sketches (``cache``) and reshuffles them each epoch when ``shuffle_buffer``
-    is given. Then it buckets by length, vectorised: it takes ``window`` batches' worth of
-    sketches at a time, sorts them by length, cuts them into batches (shuffled again when
-    training), and pads each batch only to its own longest sketch. Δx and Δy are divided by
-    ``scale``; batches are prefetched with ``AUTOTUNE``.
+    Holds the sketches as ragged tensors in chunks of ``shuffle_buffer`` sketches (at least one
+    window of ``window`` batches) and caches them (``cache``). When ``shuffle_buffer`` is given,
+    every epoch shuffles the chunks, permutes the sketches of each chunk and shuffles the batches.
+    A window at a time, it sorts the sketches by length and cuts them into batches, each padded
+    only to its own longest sketch. Each step works on a whole chunk, not sketch by sketch (with
+    ``cache``, only the first epoch builds the chunks from single sketches).
+    Δx and Δy are divided by ``scale``; batches are prefetched with ``AUTOTUNE``.
     """
     _check_positive("batch_size", batch_size)
     _check_positive("window", window)
     _check_positive("shuffle_buffer", shuffle_buffer, allow_none=True)
     if not scale > 0:
         raise ValueError(f"scale must be a positive number, got {scale!r}.")
+    per_window = batch_size * window
 
-    def sort_and_cut(ink, label):
-        order = tf.argsort(ink.row_lengths())
-        starts = tf.range(0, tf.shape(order, out_type=tf.int64)[0], batch_size)
+    def sort_and_cut(ink, label, key=None):
+        n = tf.shape(label, out_type=tf.int64)[0]
+        if key is not None:  # a new permutation of the chunk each epoch
+            order = tf.argsort(tf.random.stateless_uniform([n], seed=key))
+            ink, label = tf.gather(ink, order), tf.gather(label, order)
+        lengths = ink.row_lengths()
+        by_window_then_length = (tf.range(n) // per_window) * (tf.reduce_max(lengths) + 1) + lengths
+        order = tf.argsort(by_window_then_length, stable=True)
+        starts = tf.range(0, n, batch_size)
         return (
             tf.RaggedTensor.from_row_starts(tf.gather(ink, order), starts),
             tf.RaggedTensor.from_row_starts(tf.gather(label, order), starts),
         )
 
-    factor = tf.constant([1 / scale, 1 / scale, 1.0])
-    ds = elements.cache() if cache else elements
+    ds = elements.ragged_batch(max(shuffle_buffer or 0, per_window))
+    if cache:
+        ds = ds.cache()
     if shuffle_buffer:
-        ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-    ds = ds.ragged_batch(batch_size * window).map(sort_and_cut).unbatch()
+        keys = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+        ds = ds.shuffle(16, seed=seed, reshuffle_each_iteration=True)
+        ds = tf.data.Dataset.zip(ds, keys).map(lambda chunk, key: sort_and_cut(*chunk, key))
+    else:
+        ds = ds.map(sort_and_cut)
+    ds = ds.unbatch()
     if shuffle_buffer:
         ds = ds.shuffle(4 * window, seed=seed, reshuffle_each_iteration=True)
+    factor = tf.constant([1 / scale, 1 / scale, 1.0])
     ds = ds.map(
         lambda ink, label: (ink.to_tensor() * factor, label), num_parallel_calls=tf.data.AUTOTUNE
     )

@@ -1,4 +1,4 @@
-"""Training helpers: compact progress, throughput, history plots.
+"""Training helpers: compact progress, throughput, a learning-rate schedule, history plots.
 
 Training cells print one line per epoch (never a progress bar per batch), and measure what the
 lesson needs to compare models: samples per second and wall time.
@@ -60,6 +60,20 @@ class Throughput(keras.callbacks.Callback):
     def samples_per_second(self):
         timed = self.epoch_seconds[1:] or self.epoch_seconds
         return self.samples_per_epoch * len(timed) / sum(timed) if timed else float("nan")
+
+
+def warmup_cosine(peak, steps_per_epoch, epochs):
+    """A learning-rate schedule: a linear warm-up to ``peak`` over half an epoch, then a cosine
+    decay to zero at the end of the last epoch."""
+    if isinstance(peak, bool) or not isinstance(peak, (int, float)) or not peak > 0:
+        raise ValueError(f"peak must be a positive learning rate, got {peak!r}.")
+    for name, value in (("steps_per_epoch", steps_per_epoch), ("epochs", epochs)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    warmup = steps_per_epoch // 2
+    return keras.optimizers.schedules.CosineDecay(
+        0.0, steps_per_epoch * epochs - warmup, warmup_target=float(peak), warmup_steps=warmup
+    )
 
 
 def fit(model, *args, every=1, callbacks=(), **kwargs):

@@ -2,6 +2,7 @@
 
 import collections
 import importlib.util
+import itertools
 import re
 from pathlib import Path
 
@@ -73,6 +74,28 @@ def test_sketch_dataset_batches_by_length_with_less_padding(shards):
     assert rows  # the padded batch holds all 90 sketches
     textbook = sp.textbook_dataset(files, batch_size=8)
     assert sp.padding_fraction(ours) < sp.padding_fraction(textbook)
+
+
+def _trim(ink):
+    """A padded sketch without its trailing (0, 0, 0) rows."""
+    real = np.flatnonzero(np.any(ink != 0, axis=1))
+    return ink[: real[-1] + 1] if len(real) else ink[:0]
+
+
+def test_sketch_dataset_keeps_every_sketch_and_sorts_each_window(shards):
+    files, inks, labels = shards
+    ds = sp.sketch_dataset(sp.sketches(files), 8, window=12, shuffle_buffer=90, seed=2)
+    got, spans = [], []
+    for ink, label in ds.as_numpy_iterator():
+        rows = [_trim(row) for row in ink]
+        assert ink.shape[1] == max(len(row) for row in rows)  # padded to its own longest
+        got += [(row.tolist(), int(y)) for row, y in zip(rows, label, strict=True)]
+        spans.append((min(len(row) for row in rows), max(len(row) for row in rows)))
+    want = [(ink.tolist(), int(y)) for ink, y in zip(inks, labels, strict=True)]
+    assert sorted(got) == sorted(want)
+    # One window holds all 90 sketches: the batches cut it into consecutive length ranges.
+    spans.sort()
+    assert all(high <= next_low for (_, high), (next_low, _) in itertools.pairwise(spans))
 
 
 def test_sketch_dataset_reshuffles_each_epoch(shards):

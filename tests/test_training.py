@@ -43,6 +43,31 @@ def test_throughput_validates(bad):
         training.Throughput(bad)
 
 
+def test_warmup_cosine_rises_for_half_an_epoch_then_decays_to_zero():
+    schedule = training.warmup_cosine(0.002, steps_per_epoch=10, epochs=3)
+    rates = [float(schedule(step)) for step in range(31)]
+    assert rates[0] == 0 and rates[5] == pytest.approx(0.002)
+    assert all(a < b for a, b in zip(rates[:5], rates[1:6], strict=True))  # warm-up
+    assert all(a > b for a, b in zip(rates[5:30], rates[6:31], strict=True))  # decay
+    assert rates[30] == pytest.approx(0, abs=1e-9)
+    one_step = training.warmup_cosine(0.1, steps_per_epoch=1, epochs=1)
+    assert float(one_step(0)) == pytest.approx(0.1)  # no warm-up to speak of
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((0, 10, 3), "peak must be a positive learning rate"),
+        (("0.1", 10, 3), "peak must be a positive learning rate"),
+        ((0.1, 0, 3), "steps_per_epoch must be a positive integer"),
+        ((0.1, 10, 2.5), "epochs must be a positive integer"),
+    ],
+)
+def test_warmup_cosine_validates(args, message):
+    with pytest.raises(ValueError, match=message):
+        training.warmup_cosine(*args)
+
+
 def test_history_figure_labels_its_axes():
     x, y = np.zeros((8, 4, 2), "float32"), np.zeros((8, 1), "float32")
     history = _model().fit(x, y, epochs=2, verbose=0, validation_data=(x, y))
