@@ -3,7 +3,7 @@
 Both train the same model (notebook 09's Conv1D + LSTM classifier) with the same optimizer and
 schedule: Adam, its peak learning rate proportional to the batch size (0.001 for batches of 32,
 0.002 for 64), reached by a linear warm-up over half an epoch, then a cosine decay to zero at the
-end of the last epoch. (The textbook pipeline does no better with 0.002: 98.5% either way, seed 3.)
+end of the last epoch.
 
 - textbook: shuffle the records, ``batch(32)``, parse, pad each batch to its longest sketch,
   crop to 100 points, ``prefetch(1)``; every epoch parses again;

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils._checks import positive_int
+
 
 @dataclass(frozen=True)
 class Decoded:
@@ -51,10 +53,7 @@ def _check(start_id, end_id, pad_id, max_length):
     for name, value in (("start_id", start_id), ("end_id", end_id), ("pad_id", pad_id)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
             raise ValueError(f"{name} must be a token id (a non-negative integer), got {value!r}.")
-    if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)):
-        raise ValueError(f"max_length must be a positive integer, got {max_length!r}.")
-    if max_length < 1:
-        raise ValueError(f"max_length must be a positive integer, got {max_length!r}.")
+    positive_int("max_length", max_length)
 
 
 def _call(step, tokens, states, rows):
@@ -114,11 +113,7 @@ def beams(step, states, *, start_id, end_id, max_length, beam_width, pad_id=0):
     """Like :func:`beam_search`, but return every beam: a list of ``beam_width``
     :class:`Decoded`, best first (``result[0]`` holds each sequence's best beam)."""
     _check(start_id, end_id, pad_id, max_length)
-    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)):
-        raise ValueError(f"beam_width must be a positive integer, got {beam_width!r}.")
-    if beam_width < 1:
-        raise ValueError(f"beam_width must be a positive integer, got {beam_width!r}.")
-    n, k = _rows(states), int(beam_width)
+    n, k = _rows(states), positive_int("beam_width", beam_width)
     # Every sequence starts with k copies of its state; only the first copy is live at first, so
     # the beam does not fill up with k identical sequences.
     states = _like(states, [np.repeat(np.asarray(s), k, axis=0) for s in _as_list(states)])

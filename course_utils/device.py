@@ -11,6 +11,7 @@ The same cells then run unchanged on a CPU, one GPU or several.
 """
 
 from course_utils import config
+from course_utils._checks import positive_int
 from course_utils._quiet import import_tensorflow
 
 tf = import_tensorflow()
@@ -29,8 +30,7 @@ def _supports_float16(gpu):
 
 
 def _split_cpu(replicas):
-    if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 1:
-        raise ValueError(f"cpu_replicas must be a positive integer, got {replicas!r}.")
+    replicas = positive_int("cpu_replicas", replicas)
     cpu = tf.config.list_physical_devices("CPU")[0]
     wanted = [tf.config.LogicalDeviceConfiguration()] * replicas
     current = tf.config.get_logical_device_configuration(cpu)
@@ -89,9 +89,7 @@ def setup(cpu_replicas=None):
 
 def global_batch_size(per_replica, strategy):
     """The global batch size that gives each replica ``per_replica`` examples."""
-    if not isinstance(per_replica, int) or isinstance(per_replica, bool) or per_replica < 1:
-        raise ValueError(f"per_replica must be a positive integer, got {per_replica!r}.")
-    return per_replica * strategy.num_replicas_in_sync
+    return positive_int("per_replica", per_replica) * strategy.num_replicas_in_sync
 
 
 def describe():

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils._checks import positive_int
+
 ACTIVATIONS = {
     "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
     "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(a.dtype)),
@@ -30,12 +32,6 @@ class SimpleRNNWeights:
     head_bias: np.ndarray  # (1,)
 
 
-def _positive_int(value, name):
-    if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
-
 def _glorot_uniform(rng, fan_in, fan_out):
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, (fan_in, fan_out))
@@ -43,7 +39,7 @@ def _glorot_uniform(rng, fan_in, fan_out):
 
 def init_weights(units=32, features=1, *, gain=1.0, seed=0):
     """Weights initialised as Keras initialises a SimpleRNN (recurrent kernel orthogonal × ``gain``)."""
-    units, features = _positive_int(units, "units"), _positive_int(features, "features")
+    units, features = positive_int("units", units), positive_int("features", features)
     if not (np.isfinite(gain) and gain > 0):
         raise ValueError(f"gain must be a positive number, got {gain!r}.")
     rng = np.random.default_rng(seed)

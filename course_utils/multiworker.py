@@ -21,13 +21,14 @@ import sys
 import tempfile
 import time
 
+from course_utils._checks import positive_int
+
 FEATURES, STEPS_PER_SEQUENCE, UNITS = 3, 8, 4
 
 
 def free_ports(n):
     """``n`` distinct TCP ports that are free on 127.0.0.1 right now."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}.")
+    positive_int("n", n)
     sockets = []
     try:
         for _ in range(n):
@@ -157,8 +158,7 @@ def run_local_cluster(workers=2, per_replica_batch=8, epochs=2, timeout=120):
     does not finish within ``timeout`` seconds or a worker fails.
     """
     for name, value in (("workers", workers), ("per_replica_batch", per_replica_batch)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        positive_int(name, value)
     addresses = [f"127.0.0.1:{port}" for port in free_ports(workers)]
     processes, logs = [], []
     with tempfile.TemporaryDirectory() as folder:

@@ -8,6 +8,7 @@ back. :func:`step_plan` puts the two side by side for the notebook and its widge
 
 from dataclasses import dataclass
 
+from course_utils._checks import positive_int
 from course_utils.shapes import recurrent_params
 
 
@@ -30,11 +31,6 @@ class StepPlan:
         )
 
 
-def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-
-
 def step_plan(examples, replicas, per_replica_batch, time_steps, units, layers=2, features=1):
     """The step of a ``layers``-deep GRU (``units`` each) plus a ``Dense(1)`` head.
 
@@ -53,7 +49,7 @@ def step_plan(examples, replicas, per_replica_batch, time_steps, units, layers=2
         ("layers", layers),
         ("features", features),
     ):
-        _positive(name, value)
+        positive_int(name, value)
     global_batch = per_replica_batch * replicas
     params = recurrent_params("GRU", features, units)
     params += (layers - 1) * recurrent_params("GRU", units, units) + units + 1

@@ -16,6 +16,7 @@ Lengths are cropped only where a limit is given; :func:`crop_report` measures wh
 
 import numpy as np
 
+from course_utils._checks import positive_int
 from course_utils._quiet import import_tensorflow
 
 tf = import_tensorflow()
@@ -41,20 +42,13 @@ def _check_files(files):
     return [str(f) for f in files]
 
 
-def _check_positive(name, value, allow_none=False):
-    if allow_none and value is None:
-        return
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-
-
 def sketches(files, max_length=None, parse_batch_size=1024):
     """Unbatched ``(ink [length, 3], label)`` pairs, parsed with batched ``tf.io`` calls.
 
     ``max_length`` keeps at most that many points of each sketch (the first ones).
     """
     files = _check_files(files)
-    _check_positive("max_length", max_length, allow_none=True)
+    positive_int("max_length", max_length, allow_none=True)
     ds = tf.data.TFRecordDataset(files, num_parallel_reads=tf.data.AUTOTUNE)
     ds = ds.batch(parse_batch_size).map(parse_batch, num_parallel_calls=tf.data.AUTOTUNE)
     if max_length is not None:
@@ -100,9 +94,9 @@ def sketch_dataset(
     ``cache``, only the first epoch builds the chunks from single sketches).
     Δx and Δy are divided by ``scale``; batches are prefetched with ``AUTOTUNE``.
     """
-    _check_positive("batch_size", batch_size)
-    _check_positive("window", window)
-    _check_positive("shuffle_buffer", shuffle_buffer, allow_none=True)
+    positive_int("batch_size", batch_size)
+    positive_int("window", window)
+    positive_int("shuffle_buffer", shuffle_buffer, allow_none=True)
     if not scale > 0:
         raise ValueError(f"scale must be a positive number, got {scale!r}.")
     per_window = batch_size * window
@@ -175,7 +169,7 @@ def padding_fraction(batches, take=None):
 def crop_report(lengths, crop):
     """What cropping to ``crop`` points does: the share of sketches cut and of points dropped."""
     lengths = np.asarray(lengths)
-    _check_positive("crop", crop)
+    positive_int("crop", crop)
     return {
         "sketches_cut": float((lengths > crop).mean()),
         "points_dropped": float(np.maximum(lengths - crop, 0).sum() / lengths.sum()),

@@ -10,6 +10,8 @@ import keras
 import matplotlib.pyplot as plt
 from IPython.display import display
 
+from course_utils._checks import positive_int
+
 
 class EpochLine(keras.callbacks.Callback):
     """Prints one line per epoch: ``epoch 3/10 · loss 0.1234 · val_loss 0.2345``."""
@@ -39,11 +41,7 @@ class Throughput(keras.callbacks.Callback):
 
     def __init__(self, samples_per_epoch):
         super().__init__()
-        if not isinstance(samples_per_epoch, int) or samples_per_epoch < 1:
-            raise ValueError(
-                f"samples_per_epoch must be a positive integer, got {samples_per_epoch!r}."
-            )
-        self.samples_per_epoch = samples_per_epoch
+        self.samples_per_epoch = positive_int("samples_per_epoch", samples_per_epoch)
         self.epoch_seconds = []
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -67,9 +65,8 @@ def warmup_cosine(peak, steps_per_epoch, epochs):
     decay to zero at the end of the last epoch."""
     if isinstance(peak, bool) or not isinstance(peak, (int, float)) or not peak > 0:
         raise ValueError(f"peak must be a positive learning rate, got {peak!r}.")
-    for name, value in (("steps_per_epoch", steps_per_epoch), ("epochs", epochs)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    steps_per_epoch = positive_int("steps_per_epoch", steps_per_epoch)
+    epochs = positive_int("epochs", epochs)
     warmup = steps_per_epoch // 2
     return keras.optimizers.schedules.CosineDecay(
         0.0, steps_per_epoch * epochs - warmup, warmup_target=float(peak), warmup_steps=warmup

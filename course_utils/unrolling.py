@@ -9,6 +9,8 @@ model into a graph and reports what each choice costs.
 import time
 from dataclasses import dataclass
 
+from course_utils._checks import positive_int
+
 CELLS = ("SimpleRNN", "LSTM", "GRU")
 
 
@@ -51,8 +53,7 @@ def measure(length, unroll, *, cell="LSTM", units=32, features=8, batch=32, step
         ("batch", batch),
         ("steps", steps),
     ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        positive_int(name, value)
     import keras
     import numpy as np
     import tensorflow as tf

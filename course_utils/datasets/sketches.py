@@ -30,6 +30,7 @@ from urllib.parse import quote
 import numpy as np
 
 from course_utils import config
+from course_utils._checks import positive_int
 from course_utils.datasets import download
 
 TUTORIAL_URL = "https://download.tensorflow.org/data/"
@@ -238,8 +239,7 @@ def generate(n, *, seed=0, classes=SYNTHETIC_CLASSES):
     Deterministic: the same ``seed`` and ``classes`` give the same sketches, and a smaller ``n``
     gives the first ones of a larger ``n``.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}.")
+    positive_int("n", n)
     unknown = [c for c in classes if c not in SYNTHETIC_CLASSES]
     if unknown or not classes:
         raise ValueError(

@@ -13,12 +13,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils import gradients
+from course_utils._checks import positive_int
 from course_utils.widgets import Explorer, figure_png
 
 
 def gradient_curves(activation="tanh", length=100, gain=1.0, *, units=32, batch=64, seed=0):
     """Per-step input-gradient norms and state norms for random inputs, as two arrays."""
-    length = gradients._positive_int(length, "length")
+    length = positive_int("length", length)
     weights = gradients.init_weights(units, gain=gain, seed=seed)
     x = np.random.default_rng(seed + 1).normal(size=(batch, length, 1))
     grads = gradients.input_gradient_norms(x, weights, activation)
