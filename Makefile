@@ -1,53 +1,84 @@
-# `make lab` and `make test` create .venv on first use (and again when pyproject.toml changes).
+# `make lab` and `make test` create .venv on first use, from the exact versions in requirements.lock
+# (and again when pyproject.toml or the lock changes).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 # Jupyter refuses to run as root unless told; containers often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_DIR ?= notebooks
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 NB ?= notebooks/*.ipynb
-LINTED := course_utils tests benchmarks notebooks conftest.py
+LINTED := course_utils tests benchmarks tools notebooks conftest.py
 
-.PHONY: lab test lint outputs student clean
+.PHONY: lab test test-kernels lint outputs student lock venv venv-check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -c $(LOCK) -e ".[dev]"
 	@touch $@
+
+# Fails, saying how to rebuild, when .venv's packages are not the locked versions.
+venv-check: $(STAMP)
+	@$(PY) tools/check_venv.py $(LOCK)
+
+# Rebuilds .venv from scratch with the locked versions.
+venv:
+	rm -rf $(VENV)
+	$(MAKE) --no-print-directory $(STAMP)
 
 # JupyterLab on the course, reachable from this machine only, with a fresh login token.
 lab: $(STAMP)
+	@$(PY) tools/check_venv.py $(LOCK) --warn
 	$(PY) -m jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
 	  --ServerApp.allow_remote_access=False $(ROOT_FLAG) $(LAB_ARGS)
 
-lint: $(STAMP)
+lint: venv-check
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 
-# Unit tests, then every notebook under strict nbval in the smoke profile.
-test: $(STAMP)
-	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint && \
-	COURSE_PROFILE=smoke $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
-	echo "Total time of the suite: $$(( $$(date +%s) - start )) s"; exit $$status
+# Lint, unit tests, grader tests, every notebook under strict nbval, the browser: in the smoke
+# profile, timing each phase.
+test: venv-check
+	@$(PY) tools/run_suite.py $(PYTEST_ARGS)
+
+# The same suite under other CPU kernels: no oneDNN, one thread. Compared outputs must not change.
+test-kernels: venv-check
+	@TF_ENABLE_ONEDNN_OPTS=0 $(PY) tools/run_suite.py --phases notebooks $(PYTEST_ARGS)
+	@TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=1 \
+	  $(PY) tools/run_suite.py --phases notebooks $(PYTEST_ARGS)
 
 # Re-execute notebooks in the standard profile and save their outputs (NB=... for a subset).
-outputs: $(STAMP)
-	@for nb in $(NB); do \
+outputs: venv-check
+	@total=0; for nb in $(NB); do \
 	  start=$$(date +%s); \
 	  COURSE_PROFILE=standard $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=3600 --log-level=WARN "$$nb" || exit 1; \
-	  echo "$$nb: $$(( $$(date +%s) - start )) s"; \
-	done
+	  took=$$(( $$(date +%s) - start )); total=$$(( total + took )); \
+	  echo "$$nb: $$took s"; \
+	done; echo "All notebooks: $$total s"
 
 # Student versions of every notebook (solutions stubbed, hidden tests removed) in student/.
-student: $(STAMP)
+student: venv-check
 	$(VENV)/bin/course release --out student
+
+# Refreshes requirements.lock with the newest versions pyproject.toml allows, in a throw-away
+# environment. Afterwards run `make venv outputs test`: the committed outputs come from the lock.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e ".[dev]"
+	{ echo "# Exact versions of every package the course installs: make lab, make test, make outputs"; \
+	  echo "# and the conda route install from this file. Made by \`make lock\` with Python $$(.venv-lock/bin/python \
+	    -c 'import platform; print(platform.python_version(), "on", platform.system(), platform.machine())')."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	rm -rf .venv-lock
 
 clean:
 	rm -rf $(VENV) student test-artifacts

@@ -117,3 +117,36 @@ def test_readme_lists_the_course_map():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for nb in NOTEBOOKS:
         assert nb.stem in readme, f"README.md's course map lacks {nb.stem}"
+
+
+EXERCISE_HEADING = re.compile(r"^#+\s*Exercise\s+\w+\s*\((\d+)\s+points?\)", re.M)
+
+
+def _exercises(nb):
+    """[(heading, points in the heading, points in the metadata of its graded cells)]."""
+    found = []
+    for cell in nb["cells"]:
+        heading = EXERCISE_HEADING.search(_source(cell)) if cell["cell_type"] == "markdown" else None
+        if heading:
+            found.append([heading.group(0), int(heading.group(1)), 0])
+        elif cell["cell_type"] == "markdown" and _source(cell).lstrip().startswith("## "):
+            found.append([None, 0, 0])  # a new section: later cells belong to no exercise
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and found:
+            found[-1][2] += meta.get("points", 0)
+    return [tuple(row) for row in found if row[0]]
+
+
+@pytest.mark.parametrize("path", PRESENT, ids=lambda p: p.stem)
+def test_each_exercise_heading_gives_the_points_the_grader_awards(path):
+    exercises = _exercises(_load(path))
+    graded = sum(
+        c["metadata"]["nbgrader"].get("points", 0)
+        for c in _load(path)["cells"]
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+    )
+    assert sum(metadata for _, _, metadata in exercises) == graded, (
+        "a graded cell stands outside every '### Exercise N (k points)' heading"
+    )
+    for heading, stated, metadata in exercises:
+        assert stated == metadata, f"{heading!r} but its graded cells give {metadata} point(s)"
