@@ -126,7 +126,9 @@ def _exercises(nb):
     """[(heading, points in the heading, points in the metadata of its graded cells)]."""
     found = []
     for cell in nb["cells"]:
-        heading = EXERCISE_HEADING.search(_source(cell)) if cell["cell_type"] == "markdown" else None
+        heading = (
+            EXERCISE_HEADING.search(_source(cell)) if cell["cell_type"] == "markdown" else None
+        )
         if heading:
             found.append([heading.group(0), int(heading.group(1)), 0])
         elif cell["cell_type"] == "markdown" and _source(cell).lstrip().startswith("## "):
