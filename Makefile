@@ -12,7 +12,6 @@ LAB_DIR ?= notebooks
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 NB ?= notebooks/*.ipynb
-LINTED := course_utils tests benchmarks tools notebooks conftest.py
 
 .PHONY: lab test test-kernels lint outputs student lock venv venv-check clean
 
@@ -38,8 +37,7 @@ lab: $(STAMP)
 	  --ServerApp.allow_remote_access=False $(ROOT_FLAG) $(LAB_ARGS)
 
 lint: venv-check
-	$(VENV)/bin/ruff check $(LINTED)
-	$(VENV)/bin/ruff format --check $(LINTED)
+	@$(PY) tools/run_suite.py --phases lint
 
 # Lint, unit tests, grader tests, every notebook under strict nbval, the browser: in the smoke
 # profile, timing each phase.

@@ -51,10 +51,12 @@ def main(argv):
     if len(found) > 10:
         print(f"  ... and {len(found) - 10} more", file=sys.stderr)
     print(
-        "Outputs and tests assume the locked versions. Rebuild the environment with "
-        "`make clean` and then `make test` or `make lab`.",
+        "The committed outputs and the tests assume the locked versions: "
+        "`make venv` rebuilds the environment from the lock.",
         file=sys.stderr,
     )
+    if warn:
+        print("Starting anyway.", file=sys.stderr)
     return 0 if warn else 1
 
 

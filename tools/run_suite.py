@@ -95,9 +95,10 @@ def main(argv=None):
     for name, seconds, ok in report:
         print(f"{name:<10} {seconds:6.0f} s  {'ok' if ok else 'FAILED'}")
     print(f"Total time of the suite: {time.monotonic() - started:.0f} s")
-    failed = totals.get("failed", 0) + totals.get("errors", 0)
-    summary = f"{totals.get('passed', 0)} passed, {failed} failed"
-    print(f"suite: {summary}, {totals.get('skipped', 0)} skipped")
+    if totals:
+        failed = totals.get("failed", 0) + totals.get("errors", 0)
+        summary = f"{totals.get('passed', 0)} passed, {failed} failed"
+        print(f"suite: {summary}, {totals.get('skipped', 0)} skipped")
     return 0 if all(ok for _, _, ok in report) else 1
 
 
