@@ -146,7 +146,8 @@ def _archive(folder, per_split):
 def test_the_archive_loader_reads_every_split(data_dir, http_server):
     base_url, served = http_server
     written = _archive(served, {"train": 3, "valid": 2, "test": 2})
-    loaded = chorales.load(source="download", base_url=base_url)
+    digest = datasets.sha256_of(served / "jsb_chorales.tgz")
+    loaded = chorales.load(source="download", base_url=base_url, sha256=digest)
     assert loaded.source == "jsb_chorales archive"
     for split in chorales.SPLITS:
         assert loaded.names[split] == [f"chorale_{i:03d}" for i in range(len(written[split]))]
@@ -162,7 +163,15 @@ def test_the_archive_loader_refuses_an_archive_without_the_splits(data_dir, http
     with tarfile.open(served / "jsb_chorales.tgz", "w:gz") as tf:
         tf.add(served / "jsb_chorales", arcname="jsb_chorales")
     with pytest.raises(datasets.DatasetUnavailable, match="no valid/\\*.csv"):
+        chorales.load_jsb(base_url, sha256=None)
+
+
+def test_the_archive_loader_verifies_the_textbooks_checksum(data_dir, http_server):
+    base_url, served = http_server
+    _archive(served, {"train": 1, "valid": 1, "test": 1})  # not the textbook's archive
+    with pytest.raises(datasets.ChecksumMismatch, match=chorales.JSB_SHA256):
         chorales.load_jsb(base_url)
+    assert not list(data_dir.glob("jsb_chorales/*.tgz")), "a file that fails its checksum stays"
 
 
 def test_auto_falls_back_to_music21_when_the_archive_is_unreachable(data_dir, http_server, capsys):

@@ -34,6 +34,8 @@ STEPS_PER_QUARTER = 4  # a sixteenth-note grid
 CSV_HEADER = "note0,note1,note2,note3"
 # The archive in the textbook's public repository (ageron/handson-ml2).
 JSB_URL = "https://github.com/ageron/handson-ml2/raw/master/datasets/jsb_chorales/jsb_chorales.tgz"
+# The textbook publishes no checksum; this is the sha256 of that archive (117,793 bytes).
+JSB_SHA256 = "e722fbc866fc1ba0bac56a6fcad95d7e3e584da80173e13932e3da441440efd7"
 # Shares of the fixed split, as in the textbook's archive (229/76/77 of 382: about 60/20/20).
 SPLIT_SHARES = {"train": 60, "valid": 20, "test": 20}
 _CACHE_FORMAT = 1
@@ -251,15 +253,15 @@ def write_csv(chorale, path):
     return Path(path)
 
 
-def load_jsb(base_url=None):
-    """The textbook's ``jsb_chorales`` archive: downloaded, unpacked, read per split.
+def load_jsb(base_url=None, sha256=JSB_SHA256):
+    """The textbook's ``jsb_chorales`` archive: downloaded, verified, unpacked, read per split.
 
-    ``base_url`` replaces the folder of :data:`JSB_URL` (tests serve a small archive locally).
+    ``base_url`` replaces the folder of :data:`JSB_URL` and ``sha256`` its checksum (tests serve a
+    small archive locally).
     """
     url = JSB_URL if base_url is None else f"{base_url.rstrip('/')}/jsb_chorales.tgz"
     start = time.perf_counter()
-    # The textbook's repository publishes no checksum for this archive, so none can be verified.
-    folder = datasets.fetch(url, sha256=None, subdir="jsb_chorales", extract=True)
+    folder = datasets.fetch(url, sha256=sha256, subdir="jsb_chorales", extract=True)
     splits, names = {}, {}
     for split in SPLITS:
         files = sorted(folder.glob(f"**/{split}/*.csv"))
@@ -275,15 +277,16 @@ def load_jsb(base_url=None):
     )
 
 
-def load(source=None, per_split=None, base_url=None):
+def load(source=None, per_split=None, base_url=None, sha256=JSB_SHA256):
     """The chorales from ``source`` (``None``: :func:`datasets.default_source`).
 
     ``"embedded"`` converts music21's corpus (``per_split`` limits it), ``"download"`` reads the
-    textbook's archive, ``"auto"`` tries the archive and falls back to music21.
+    textbook's archive (``base_url`` and ``sha256`` as in :func:`load_jsb`), ``"auto"`` tries the
+    archive and falls back to music21.
     """
     return datasets.from_source(
         datasets.default_source() if source is None else source,
-        download=lambda: load_jsb(base_url),
+        download=lambda: load_jsb(base_url, sha256),
         embedded=lambda: load_music21(per_split),
         name="Bach chorales",
     )
