@@ -24,9 +24,20 @@ def gpu_count():
     return len(tf.config.list_physical_devices("GPU"))
 
 
-def _supports_float16(gpu):
-    capability = tf.config.experimental.get_device_details(gpu).get("compute_capability")
-    return capability is not None and tuple(capability) >= (7, 0)
+def precision_policy(capabilities, allowed=True):
+    """The Keras precision policy for GPUs of the given compute capabilities, e.g. ``[(8, 0)]``.
+
+    ``mixed_bfloat16`` when every GPU has capability 8.0 or more (A100, H100: bfloat16 keeps the
+    float32 range, so no loss scaling is needed); ``mixed_float16`` when every GPU has 7.0 or more
+    (V100, T4: Keras scales the loss); ``float32`` otherwise, on a CPU, or when not ``allowed``.
+    """
+    known = [tuple(c) for c in capabilities if c is not None]
+    if not allowed or not known or len(known) < len(capabilities):
+        return "float32"
+    oldest = min(known)
+    if oldest >= (8, 0):
+        return "mixed_bfloat16"
+    return "mixed_float16" if oldest >= (7, 0) else "float32"
 
 
 def _split_cpu(replicas):
@@ -49,9 +60,9 @@ def _split_cpu(replicas):
 def setup(cpu_replicas=None):
     """Configure the devices and return the ``tf.distribute`` strategy to build models under.
 
-    - GPUs: memory growth on; mixed precision (``mixed_float16``) when every GPU has compute
-      capability 7.0 or more, unless ``COURSE_MIXED_PRECISION=0``; ``MirroredStrategy`` over
-      all of them when there are several, the default strategy with one.
+    - GPUs: memory growth on; mixed precision as :func:`precision_policy` chooses, unless
+      ``COURSE_MIXED_PRECISION=0``; ``MirroredStrategy`` over all of them when there are
+      several, the default strategy with one.
     - No GPU: the default strategy, or, with ``cpu_replicas=N``, the CPU split into N logical
       devices under ``MirroredStrategy`` (to practise data parallelism without GPUs).
     """
@@ -63,8 +74,11 @@ def setup(cpu_replicas=None):
             tf.config.experimental.set_memory_growth(gpu, True)
         except RuntimeError:
             pass  # the runtime is already initialised; growth was set by an earlier call
-    mixed = bool(gpus) and config.mixed_precision_allowed() and all(map(_supports_float16, gpus))
-    keras.mixed_precision.set_global_policy("mixed_float16" if mixed else "float32")
+    capabilities = [
+        tf.config.experimental.get_device_details(gpu).get("compute_capability") for gpu in gpus
+    ]
+    policy = precision_policy(capabilities, config.mixed_precision_allowed())
+    keras.mixed_precision.set_global_policy(policy)
 
     if gpus:
         devices = [d.name for d in tf.config.list_logical_devices("GPU")]

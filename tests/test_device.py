@@ -20,6 +20,23 @@ def test_setup_on_cpu_gives_the_default_strategy(capsys):
     assert out == "Device: CPU · precision float32 · 1 replica (default strategy)\n"
 
 
+@pytest.mark.parametrize(
+    "capabilities, allowed, policy",
+    [
+        ([(8, 0)], True, "mixed_bfloat16"),  # A100
+        ([(9, 0), (9, 0)], True, "mixed_bfloat16"),  # two H100
+        ([(7, 5)], True, "mixed_float16"),  # T4
+        ([(8, 6), (7, 0)], True, "mixed_float16"),  # the oldest GPU decides
+        ([(6, 1)], True, "float32"),  # P100: no tensor cores
+        ([(8, 0), None], True, "float32"),  # a GPU whose capability is unknown
+        ([], True, "float32"),  # the CPU
+        ([(9, 0)], False, "float32"),  # COURSE_MIXED_PRECISION=0
+    ],
+)
+def test_the_precision_policy_follows_the_gpus_compute_capability(capabilities, allowed, policy):
+    assert device.precision_policy(capabilities, allowed) == policy
+
+
 def test_mixed_precision_stays_off_on_cpu():
     import keras
 
