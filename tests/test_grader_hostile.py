@@ -501,6 +501,24 @@ WRONG_ANSWERS = {
         # Q7: "use 1D convolution layers pre-trained on image datasets" (so some other option is
         # taken for the one that is not a reason).
         ("ex4-reasons", 'not_a_reason = "e"', "ex4-reasons-check"),
+        # The convolutional front without its ReLU.
+        (
+            "ex3-front-model",
+            "front_model = keras.Sequential([keras.Input((200, 3)), "
+            "keras.layers.Conv1D(16, kernel_size=4, strides=2), keras.layers.GRU(16), "
+            "keras.layers.Dense(1)])",
+            "ex3-front-model-check",
+        ),
+    ],
+    "08_video_classification": [
+        # Q8: a Conv3D's 5-D output flattened into one "time step" per pixel, not one per frame.
+        (
+            "ex2-repair",
+            "repaired = keras.Sequential([keras.Input((12, 32, 32, 1)), "
+            "layers.Conv3D(8, 3, padding='same', activation='relu'), layers.Reshape((-1, 8)), "
+            "layers.LSTM(16), layers.Dense(4, activation='softmax')])",
+            "ex2-repair-check",
+        ),
     ],
 }
 
