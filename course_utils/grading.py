@@ -182,10 +182,18 @@ def _model_output_shape(model):
 
 
 def check_model(
-    model, *, layers=None, units=None, return_sequences=None, output_shape=None, params=None
+    model,
+    *,
+    layers=None,
+    units=None,
+    return_sequences=None,
+    output_shape=None,
+    params=None,
+    hint="",
 ):
     """The model's structure: layer class names, units, ``return_sequences`` of its recurrent
-    layers (in order), output shape and parameter count. Only the arguments given are checked."""
+    layers (in order), output shape and parameter count. Only the arguments given are checked;
+    ``hint`` is added to the message when the output shape is wrong."""
     import keras
 
     if not isinstance(model, keras.Model):
@@ -222,7 +230,68 @@ def check_model(
                 f"The model has {len(found)} recurrent layers but should have {len(return_sequences)}."
             )
     if output_shape is not None:
-        check_shape(_model_output_shape(model), output_shape, what="the model's output shape")
+        check_shape(
+            _model_output_shape(model), output_shape, what="the model's output shape", hint=hint
+        )
     if params is not None and model.count_params() != params:
         _fail(f"The model has {model.count_params():,} parameters but should have {params:,}.")
     _ok("the model's structure")
+
+
+_NORM_CLIPPING = (
+    "clipnorm rescales each variable's gradient (each kernel, each bias) separately, so that none "
+    "has a norm above the limit; global_clipnorm rescales all the gradients together, as one "
+    "vector, so that their joint norm is at most the limit. Either one clips by norm."
+)
+
+
+def _same_arrays(found, expected, scale):
+    return all(
+        np.allclose(f, e, rtol=1e-4, atol=1e-6 * scale)
+        for f, e in zip(found, expected, strict=True)
+    )
+
+
+def check_clips_by_norm(optimizer, max_norm, what="the gradient clipping"):
+    """``optimizer`` clips gradients by norm at ``max_norm``, each variable's gradient separately
+    (``clipnorm``) or all of them together (``global_clipnorm``); clipping by value fails.
+
+    Checked on what the optimizer does to two gradients, of norms 50 × and 0.5 × ``max_norm``,
+    before its update: the step every Keras optimizer applies to the gradients it receives.
+    """
+    import keras
+
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        _fail(
+            f"Expected a Keras optimizer such as keras.optimizers.Adam(...), got {type(optimizer).__name__}."
+        )
+    limit = float(max_norm)
+    given = [np.array([30.0, 40.0]) * limit, np.array([0.0, 0.5]) * limit]  # norms 50 and 0.5
+    clipped = optimizer._clip_gradients([keras.ops.convert_to_tensor(g, "float32") for g in given])
+    clipped = [np.asarray(keras.ops.convert_to_numpy(g), dtype=float) for g in clipped]
+    joint = math.hypot(50.0, 0.5) * limit  # the norm of both gradients taken together
+    if _same_arrays(clipped, [given[0] / 50.0, given[1]], limit):
+        _ok(f"{what} (clipnorm: each variable's gradient separately)")
+        return
+    if _same_arrays(clipped, [g * (limit / joint) for g in given], limit):
+        _ok(f"{what} (global_clipnorm: all the gradients together)")
+        return
+    fix = f"Pass clipnorm={limit:g} or global_clipnorm={limit:g}."
+    if _same_arrays(clipped, given, limit):
+        _fail(
+            f"{what}: the optimizer does not clip (a gradient of norm {50 * limit:g} passes "
+            f"unchanged). {fix} {_NORM_CLIPPING}"
+        )
+    scales = [np.linalg.norm(c) / np.linalg.norm(g) for c, g in zip(clipped, given, strict=True)]
+    if _same_arrays(clipped, [g * s for g, s in zip(given, scales, strict=True)], limit):
+        together = math.isclose(scales[0], scales[1], rel_tol=1e-4)
+        found = scales[0] * joint if together else float(np.linalg.norm(clipped[0]))
+        _fail(
+            f"{what}: the optimizer clips by norm, but to {found:.3g} instead of {limit:g}. {fix}"
+        )
+    _fail(
+        f"{what}: the optimizer changes the gradient's direction: it cuts each component "
+        f"separately, which is clipping by value (clipvalue), not by norm. Clipping by norm "
+        f"rescales a gradient whose norm is too large and keeps its direction. {fix} "
+        f"{_NORM_CLIPPING}"
+    )

@@ -277,6 +277,15 @@ class TestCheckModel:
             output_shape=(None, 20, 7),
         )
 
+    def test_output_shape_hint(self, stacked):
+        _fails(
+            r"should be \(None, 20, 7\)\. It has 2 dimensions; 3 are expected\. Keep every step\.",
+            grading.check_model,
+            stacked,
+            output_shape=(None, 20, 7),
+            hint="Keep every step.",
+        )
+
     def test_parameter_count(self, stacked):
         _fails("parameters but should have 1,000", grading.check_model, stacked, params=1000)
 
@@ -286,3 +295,44 @@ class TestCheckModel:
     def test_a_model_without_input(self, keras):
         model = keras.Sequential([keras.layers.Dense(3)])
         _fails("no defined output yet", grading.check_model, model, output_shape=(None, 3))
+
+
+class TestCheckClipsByNorm:
+    def test_passes_clipping_per_variable_and_global(self, keras, capsys):
+        grading.check_clips_by_norm(keras.optimizers.Adam(clipnorm=1.0), 1.0)
+        grading.check_clips_by_norm(keras.optimizers.Adam(global_clipnorm=1.0), 1.0)
+        grading.check_clips_by_norm(keras.optimizers.SGD(0.1, clipnorm=0.5), 0.5)
+        out = capsys.readouterr().out
+        assert "(clipnorm: each variable's gradient separately): correct" in out
+        assert "(global_clipnorm: all the gradients together): correct" in out
+        assert out.count("✓") == 3
+
+    def test_no_clipping_explains_both_kinds(self, keras):
+        _fails(
+            r"does not clip \(a gradient of norm 50 passes unchanged\)\. Pass clipnorm=1 or "
+            r"global_clipnorm=1\. clipnorm rescales each variable's gradient .* separately.*"
+            r"global_clipnorm rescales all the gradients together",
+            grading.check_clips_by_norm,
+            keras.optimizers.Adam(),
+            1.0,
+        )
+
+    def test_clipping_by_value_is_not_by_norm(self, keras):
+        _fails(
+            r"changes the gradient's direction.*clipping by value \(clipvalue\), not by norm",
+            grading.check_clips_by_norm,
+            keras.optimizers.Adam(clipvalue=1.0),
+            1.0,
+        )
+
+    @pytest.mark.parametrize("kind", ["clipnorm", "global_clipnorm"])
+    def test_a_wrong_limit_is_named(self, keras, kind):
+        _fails(
+            "clips by norm, but to 2 instead of 1",
+            grading.check_clips_by_norm,
+            keras.optimizers.Adam(**{kind: 2.0}),
+            1.0,
+        )
+
+    def test_not_an_optimizer(self):
+        _fails("Expected a Keras optimizer", grading.check_clips_by_norm, "adam", 1.0)
