@@ -112,3 +112,33 @@ def state_norms(x, weights, activation="tanh"):
     states, _ = forward(x, weights, activation)
     with np.errstate(over="ignore", invalid="ignore"):
         return np.linalg.norm(states, axis=2).mean(axis=0)
+
+
+def cudnn_eligible(layer):
+    """Whether a Keras 3 ``LSTM`` or ``GRU`` layer is configured to use the fused cuDNN kernel.
+
+    The conditions are those of Keras 3.15 (``keras/src/layers/rnn/lstm.py`` and ``gru.py``, then
+    ``keras/src/backend/tensorflow/rnn.py``): ``use_cudnn`` left at ``"auto"`` or set to ``True``,
+    no ``recurrent_dropout``, ``tanh`` activation, ``sigmoid`` recurrent activation,
+    ``unroll=False``, ``use_bias=True`` and, for a GRU, ``reset_after=True``. Input ``dropout`` is
+    allowed: it is applied to the inputs before the kernel. Two conditions are not settings of the
+    layer and are not checked here: a GPU must be present, and a mask, if any, must be right-padded
+    (no sequence fully masked).
+    """
+    kind = type(layer).__name__
+    if kind not in ("LSTM", "GRU"):
+        raise TypeError(f"only LSTM and GRU layers have a cuDNN kernel, not {kind}")
+    import keras  # the rest of this module needs only NumPy
+
+    cell = layer.cell
+    eligible = (
+        layer.use_cudnn in ("auto", True)
+        and not cell.recurrent_dropout
+        and cell.activation in (keras.activations.tanh, keras.ops.tanh)
+        and cell.recurrent_activation in (keras.activations.sigmoid, keras.ops.sigmoid)
+        and not layer.unroll
+        and bool(cell.use_bias)
+    )
+    if kind == "GRU":
+        eligible = eligible and bool(cell.reset_after)
+    return bool(eligible)

@@ -122,3 +122,32 @@ def test_explorer_draws_into_an_image_without_display_messages():
     )
     explorer.gain.value = 2.0
     assert explorer.image.value != before and "gain 2" in explorer.summary.value
+
+
+@pytest.mark.parametrize(
+    "make, eligible",
+    [
+        (lambda: keras.layers.LSTM(8), True),
+        (lambda: keras.layers.LSTM(8, dropout=0.2), True),
+        (lambda: keras.layers.LSTM(8, use_cudnn=True), True),
+        (lambda: keras.layers.LSTM(8, activation="tanh", recurrent_activation="sigmoid"), True),
+        (lambda: keras.layers.LSTM(8, dropout=0.2, use_cudnn=False), False),
+        (lambda: keras.layers.LSTM(8, recurrent_dropout=0.2), False),
+        (lambda: keras.layers.LSTM(8, activation="relu"), False),
+        (lambda: keras.layers.LSTM(8, recurrent_activation="hard_sigmoid"), False),
+        (lambda: keras.layers.LSTM(8, unroll=True), False),
+        (lambda: keras.layers.LSTM(8, use_bias=False), False),
+        (lambda: keras.layers.GRU(8), True),
+        (lambda: keras.layers.GRU(8, dropout=0.2), True),
+        (lambda: keras.layers.GRU(8, reset_after=False), False),
+        (lambda: keras.layers.GRU(8, use_cudnn=False), False),
+        (lambda: keras.layers.GRU(8, recurrent_dropout=0.1), False),
+    ],
+)
+def test_cudnn_eligible_follows_keras_conditions(make, eligible):
+    assert gradients.cudnn_eligible(make()) is eligible
+
+
+def test_cudnn_eligible_rejects_layers_without_a_cudnn_kernel():
+    with pytest.raises(TypeError, match="SimpleRNN"):
+        gradients.cudnn_eligible(keras.layers.SimpleRNN(8))
