@@ -141,10 +141,11 @@ def _exercises(nb):
 
 @pytest.mark.parametrize("path", PRESENT, ids=lambda p: p.stem)
 def test_each_exercise_heading_gives_the_points_the_grader_awards(path):
-    exercises = _exercises(_load(path))
+    nb = _load(path)
+    exercises = _exercises(nb)
     graded = sum(
         c["metadata"]["nbgrader"].get("points", 0)
-        for c in _load(path)["cells"]
+        for c in nb["cells"]
         if c.get("metadata", {}).get("nbgrader", {}).get("grade")
     )
     assert sum(metadata for _, _, metadata in exercises) == graded, (

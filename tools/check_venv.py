@@ -6,13 +6,10 @@ Exits 1 (0 with --warn) and says how to rebuild when a locked package is missing
 at another version, since the committed notebook outputs come from the locked versions.
 """
 
-import re
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
-
-def canonical(name):
-    return re.sub(r"[-_.]+", "-", name).lower()
+from packaging.utils import canonicalize_name
 
 
 def locked_versions(path):
@@ -22,7 +19,7 @@ def locked_versions(path):
         line = line.split("#", 1)[0].strip()
         if line:
             name, _, pinned = line.partition("==")
-            pins[canonical(name)] = pinned.strip()
+            pins[canonicalize_name(name)] = pinned.strip()
     return pins
 
 
