@@ -6,8 +6,9 @@ from the source, hidden tests included, whatever the submission did to them (edi
 moved), and cells the learner added are not run. An answer missing from the submission is graded
 as unanswered (nbgrader's stub, which raises ``NotImplementedError``).
 
-The run happens in a fresh kernel (:mod:`course_utils.kernel_runner`), protected by the guard
-(:mod:`course_utils._guard`) before every test cell. If an answer kills the kernel or runs past the
+The run happens in a fresh kernel (:mod:`course_utils.kernel_runner`) that imports a private copy
+of ``course_utils``, so that an answer that rewrites the package's files changes only this grading's
+copy; the guard (:mod:`course_utils._guard`) protects every test cell. If an answer kills the kernel or runs past the
 time limit, that answer is replaced by the stub and the notebook is run again, so that the other
 answers are still graded. A test earns its points when it runs to its end without raising.
 """
@@ -16,7 +17,9 @@ import ast
 import builtins
 import hmac
 import json
+import os
 import secrets
+import shutil
 import tempfile
 import time
 import warnings
@@ -27,7 +30,6 @@ import nbformat
 from nbformat.reader import NotJSONError
 
 import course_utils
-from course_utils import grading
 from course_utils._guard import PREFIX
 from course_utils.kernel_runner import KernelLost, KernelStartError, run_cells
 from course_utils.release import student_version
@@ -247,9 +249,20 @@ def _signed_lines(outputs, secret):
     return found
 
 
-def _package_files():
-    """The files the kernel loads the guard and the checks from (a run must not change them)."""
-    return {p: p.read_bytes() for p in (PACKAGE_DIR / "grading.py", PACKAGE_DIR / "_guard.py")}
+def _private_copy(lib):
+    """Copy ``course_utils`` into the folder ``lib`` for the kernel to import; return the copy."""
+    copy = lib / "course_utils"
+    shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def _package_files(copy):
+    """The files the kernel loads the guard and the checks from (a run must not change them):
+    the private copy's and, in case an answer finds them, the installed package's."""
+    names = ("grading.py", "_guard.py")
+    return {
+        p: p.read_bytes() for folder in (copy, PACKAGE_DIR) for p in (folder / n for n in names)
+    }
 
 
 def _put_back(files):
@@ -344,8 +357,8 @@ def grade(
         [c for c in source_nb.cells if c.cell_type == "code" and not _is_answer(c)]
     )
     deadline = time.monotonic() + timeout
-    files = _package_files()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as work:
+        files = _package_files(_private_copy(Path(work) / "lib"))
         limits = (cell_timeout, deadline)
         plan, runs, secret, stubbed, deadline_hit = _run(
             source_nb, answers, stubs, keep, files, work, limits, notes
@@ -375,7 +388,12 @@ def _run(source_nb, answers, stubs, keep, files, work, limits, notes):
         plan = _assemble(source_nb, answers, stubs, stubbed, settings)
         try:
             runs = run_cells(
-                plan.nb, cwd=work, cell_timeout=cell_timeout, deadline=deadline, keep_prefix=PREFIX
+                plan.nb,
+                cwd=work,
+                cell_timeout=cell_timeout,
+                deadline=deadline,
+                keep_prefix=PREFIX,
+                env=_kernel_env(Path(work) / "lib"),
             )
             return plan, runs, secret, stubbed, False
         except KernelStartError as error:
@@ -400,9 +418,15 @@ def _run(source_nb, answers, stubs, keep, files, work, limits, notes):
                 )
 
 
+def _kernel_env(lib):
+    """This process's environment, with ``lib`` (the private copy) first on the import path."""
+    paths = [str(lib), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
 def _write_guard_settings(path, secret, files, keep):
     """The file the guard reads (and deletes) in the kernel: only this process and it know it."""
-    grading_path = Path(grading.__file__).resolve()
+    grading_path = Path(path).parent / "lib" / "course_utils" / "grading.py"
     settings = {
         "secret": secret,
         "grading_source": files[grading_path].decode("utf-8"),

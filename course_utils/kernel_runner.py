@@ -8,6 +8,7 @@ gigabytes costs the grader little memory. Built on ``nbclient``.
 
 import contextlib
 import math
+import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -88,13 +89,14 @@ def _first_line(text):
     return text.splitlines()[0] if text else ""
 
 
-def run_cells(nb, *, cwd, cell_timeout, deadline, keep_prefix="\0"):
+def run_cells(nb, *, cwd, cell_timeout, deadline, keep_prefix="\0", env=None):
     """Execute every code cell of ``nb`` (in place) in a fresh ``python3`` kernel started in ``cwd``.
 
     Returns a list of :class:`CellRun`, one per code cell. Raises :class:`KernelLost` when the
     kernel dies or a cell exceeds ``cell_timeout`` seconds or the ``deadline`` (a
     ``time.monotonic()`` value); the kernel is shut down in every case. Output lines starting
-    with ``keep_prefix`` are kept even past the output limit.
+    with ``keep_prefix`` are kept even past the output limit. ``env`` is the kernel's environment
+    (this process's when ``None``).
     """
     client = _CappedClient(
         nb,
@@ -111,7 +113,9 @@ def run_cells(nb, *, cwd, cell_timeout, deadline, keep_prefix="\0"):
     runs = []
     with contextlib.ExitStack() as stack:
         try:
-            stack.enter_context(client.setup_kernel(stderr=subprocess.DEVNULL))
+            stack.enter_context(
+                client.setup_kernel(stderr=subprocess.DEVNULL, env=env or os.environ)
+            )
         except Exception as error:  # no kernelspec, a broken environment, a start-up timeout...
             raise KernelStartError(f"a Python kernel could not start ({error})") from None
         for index, cell in enumerate(nb.cells):

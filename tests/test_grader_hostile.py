@@ -366,16 +366,19 @@ def test_hostile_submission_gets_the_score_it_deserves(case, course, tmp_path):
 
 
 def test_a_submission_does_not_alter_the_checks_on_disk(course, tmp_path):
-    grading_file = Path(grader.grading.__file__)
-    before = grading_file.read_bytes()
+    installed = Path(grader.PACKAGE_DIR / "grading.py")
+    before = installed.read_bytes()
+    seen = tmp_path / "imported-from.txt"
     patch = (
-        f"import pathlib\np = pathlib.Path({str(grading_file)!r})\n"
+        "import pathlib\nimport course_utils.grading as g\np = pathlib.Path(g.__file__)\n"
+        f"pathlib.Path({str(seen)!r}).write_text(str(p))\n"
         "p.write_text(p.read_text().replace('def check_equal(', 'def _old(') + "
         "'\\ndef check_equal(*a, **k):\\n    pass\\n')\n"
         "answer = 41"
     )
     report = _grade(course, tmp_path, _answers(reference(), **{"answer-ex1": patch}))
-    assert grading_file.read_bytes() == before
+    assert Path(seen.read_text()).resolve() != installed.resolve(), "the kernel must use a copy"
+    assert installed.read_bytes() == before
     assert _earned(report)["ex1"] == 0
     assert any("put back" in note for note in report.notes)
 
