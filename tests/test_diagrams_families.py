@@ -15,20 +15,22 @@ def _labels(ax):
 
 
 @pytest.mark.parametrize(
-    "family, inputs, outputs",
+    "family, inputs, outputs, vectors",
     [
-        ("sequence-to-sequence", 4, 4),
-        ("sequence-to-vector", 4, 1),
-        ("vector-to-sequence", 1, 4),
-        ("encoder–decoder", 4, 4),
+        ("sequence-to-sequence", 4, 4, 0),
+        ("sequence-to-vector", 4, 1, 0),
+        ("vector-to-sequence", 4, 4, 0),
+        ("encoder–decoder", 4, 4, 5),
     ],
 )
-def test_each_family_feeds_and_keeps_the_right_steps(family, inputs, outputs):
+def test_each_family_feeds_and_keeps_the_right_steps(family, inputs, outputs, vectors):
+    """As in notebook 01's code: RepeatVector feeds the vector (x, or the encoder's v) at every step."""
     fig, ax = plt.subplots()
     families.draw_family(ax, family, steps=4)
     labels = _labels(ax)
     assert sum(label.startswith("x") for label in labels) == inputs
     assert sum(label.startswith("y") for label in labels) == outputs
+    assert labels.count("v") == vectors
     assert family in ax.get_title()
     plt.close(fig)
 

@@ -1,7 +1,10 @@
-"""The four families of recurrent models, drawn as RNNs unrolled through time.
+"""The four families of recurrent models, drawn as RNNs unrolled through time, wired as the toy
+models of notebook 01 are.
 
 Each panel shows the cells (boxes) at successive time steps, the inputs fed in (below), the
-outputs kept (above), and the state passed from one step to the next (arrows between boxes).
+outputs kept (above), and the state passed from one step to the next (arrows between boxes). The
+vector-to-sequence RNN reads the same vector ``x`` at every step (``RepeatVector``); the
+encoder–decoder's decoder is one too, reading the encoder's last output ``v`` at every step.
 """
 
 import matplotlib.pyplot as plt
@@ -21,13 +24,18 @@ def _cell(ax, x, label, color):
     ax.text(x, 0, label, ha="center", va="center", fontsize=8)
 
 
-def _arrow(ax, start, end, style="-|>", dashed=False):
-    ax.annotate(
-        "",
-        xy=end,
-        xytext=start,
-        arrowprops={"arrowstyle": style, "linestyle": "--" if dashed else "-", "color": "black"},
-    )
+def _arrow(ax, start, end):
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": "black"})
+
+
+def _input(ax, t, label):
+    _arrow(ax, (t, -1.0), (t, -0.3))
+    ax.text(t, -1.15, label, ha="center", va="top")
+
+
+def _output(ax, t, label):
+    _arrow(ax, (t, 0.3), (t, 1.0))
+    ax.text(t, 1.1, label, ha="center", va="bottom")
 
 
 def draw_family(ax, family, steps=4):
@@ -46,41 +54,19 @@ def draw_family(ax, family, steps=4):
             "dec" if decoding else ("enc" if encoder else "RNN"),
             "#f6c28b" if decoding else "#9ecae1",
         )
-        if t:
+        if t and t != steps * encoder:  # the decoder starts from a fresh state
             _arrow(ax, (t - 0.7, 0), (t - 0.3, 0))
         step = t - steps if decoding else t
-        feeds = {
-            "sequence-to-sequence": True,
-            "sequence-to-vector": True,
-            "vector-to-sequence": t == 0,
-            "encoder–decoder": not decoding,
-        }[family]
-        if feeds:
-            _arrow(ax, (t, -1.0), (t, -0.3))
-            ax.text(
-                t,
-                -1.15,
-                "x" if family == "vector-to-sequence" else f"x({step})",
-                ha="center",
-                va="top",
-            )
-        keeps = {
-            "sequence-to-sequence": True,
-            "sequence-to-vector": t == n - 1,
-            "vector-to-sequence": True,
-            "encoder–decoder": decoding,
-        }[family]
-        if keeps:
-            _arrow(ax, (t, 0.3), (t, 1.0))
-            ax.text(
-                t,
-                1.1,
-                "y" if family == "sequence-to-vector" else f"y({step})",
-                ha="center",
-                va="bottom",
-            )
-        if decoding and step > 0:
-            _arrow(ax, (t - 1 + 0.15, 1.0), (t - 0.15, -0.3), dashed=True)
+        if decoding or family == "vector-to-sequence":
+            _input(ax, t, "v" if decoding else "x")
+        else:
+            _input(ax, t, f"x({step})")
+        if encoder and t == steps - 1:
+            _output(ax, t, "v")
+        elif family != "sequence-to-vector" and (decoding or not encoder):
+            _output(ax, t, f"y({step})")
+        elif family == "sequence-to-vector" and t == n - 1:
+            _output(ax, t, "y")
     ax.set_xlim(-0.8, n - 0.2)
     ax.set_ylim(-1.7, 1.7)
     ax.set_title(f"{family}\n{_EXAMPLES[family]}", fontsize=10)
@@ -96,7 +82,7 @@ def families_figure(steps=4):
     for ax, family in zip(axes, FAMILIES, strict=True):
         draw_family(ax, family, steps)
     fig.suptitle(
-        "The four families of recurrent models, unrolled through time (dashed: previous output fed back)"
+        "The four families of recurrent models, unrolled through time (v: the encoder's last output)"
     )
     fig.tight_layout()
     return fig
