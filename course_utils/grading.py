@@ -139,12 +139,13 @@ def check_choice(answer, expected, *, options, why="", what="your choice"):
     _ok(what)
 
 
-def check_matching(answers, expected, *, why=None, what="your matching"):
+def check_matching(answers, expected, *, why=None, also=None, what="your matching"):
     """A matching answer: a dict with the same keys as ``expected`` and the same value for each.
 
-    ``why`` maps a key to the explanation shown when that key is matched wrongly.
+    ``why`` maps a key to the explanation shown when that key is matched wrongly; ``also`` maps a
+    key to a collection of other values accepted for it.
     """
-    why = why or {}
+    why, also = why or {}, also or {}
     if not isinstance(answers, dict) or not _is_plain(answers):
         _fail(
             f"{what} should be a dict mapping each item to its answer (strings, numbers), "
@@ -157,7 +158,7 @@ def check_matching(answers, expected, *, why=None, what="your matching"):
     extra = [k for k in answers if k not in expected]
     if extra:
         _fail(f"{what} answers items that are not asked: {', '.join(map(repr, extra))}.")
-    wrong = [k for k in expected if answers[k] != expected[k]]
+    wrong = [k for k in expected if answers[k] != expected[k] and answers[k] not in also.get(k, ())]
     if wrong:
         lines = [f"{len(wrong)} of {len(expected)} items are matched wrongly:"]
         lines += [f"- {k!r} is not {answers[k]!r}. {why.get(k, '')}".rstrip() for k in wrong]

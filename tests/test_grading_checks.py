@@ -181,6 +181,13 @@ class TestCheckMatching:
         assert message.startswith("2 of 2 items are matched wrongly:")
         assert "- 'NER' is not 'sequence-to-vector'. It labels every token." in message
 
+    def test_also_accepts_the_other_values_given_for_an_item(self):
+        also = {"NER": {"encoder–decoder"}}
+        answers = {**self.EXPECTED, "NER": "encoder–decoder"}
+        grading.check_matching(answers, self.EXPECTED, also=also)
+        wrong = {**self.EXPECTED, "captioning": "encoder–decoder"}
+        _fails("1 of 2 items", grading.check_matching, wrong, self.EXPECTED, also=also)
+
     def test_missing_and_extra_items(self):
         _fails(
             "has no answer for: 'NER'",
