@@ -13,7 +13,11 @@ import numpy as np
 
 
 def _fail(message):
-    raise AssertionError(message)
+    """Raise the check's verdict; IPython shows it as the message alone, without library frames."""
+    error = AssertionError(message)
+    lines = str(message).splitlines() or [""]
+    error._render_traceback_ = lambda: [f"\x1b[0;31mAssertionError\x1b[0m: {lines[0]}", *lines[1:]]
+    raise error
 
 
 def _ok(what):

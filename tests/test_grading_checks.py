@@ -29,6 +29,26 @@ def test_a_passing_check_prints_one_short_line(capsys):
     assert capsys.readouterr().out == "✓ the answer: correct\n"
 
 
+def test_a_failed_check_shows_its_message_without_library_frames():
+    """In IPython (JupyterLab, nbval) a failed check renders as its message alone."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shown = []
+    shell._showtraceback = lambda etype, evalue, stb: shown.append(stb)
+    result = shell.run_cell(
+        "from course_utils import grading\n"
+        "grading.check_shape((50, 32, 3), (32, 50, 3), what='the input shape', hint='Look again.')"
+    )
+    assert isinstance(result.error_in_exec, AssertionError)
+    assert shown == [
+        [
+            "\x1b[0;31mAssertionError\x1b[0m: the input shape is (50, 32, 3) but should be "
+            "(32, 50, 3). Look again."
+        ]
+    ]
+
+
 class TestCheckShape:
     def test_passes_shapes_arrays_and_none(self, capsys):
         grading.check_shape((None, 20, 32), (None, 20, 32))
