@@ -31,10 +31,16 @@ venv:
 	$(MAKE) --no-print-directory $(STAMP)
 
 # JupyterLab on the course, reachable from this machine only, with a fresh login token.
+# A learner's lab: nbgrader's menus and server extensions off (lab/config), no news or update
+# toasts (lab/settings/overrides.json), settings and workspaces kept in .lab/, not in the home
+# folder. INSTRUCTOR=1 turns nbgrader back on.
 lab: $(STAMP)
 	@$(PY) tools/check_venv.py $(LOCK) --warn
-	$(PY) -m jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
-	  --ServerApp.allow_remote_access=False $(ROOT_FLAG) $(LAB_ARGS)
+	$(if $(INSTRUCTOR),,JUPYTER_CONFIG_PATH=$(CURDIR)/lab/config) \
+	  $(PY) -m jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.allow_remote_access=False --LabApp.app_settings_dir=$(CURDIR)/lab/settings \
+	  --LabApp.user_settings_dir=$(CURDIR)/.lab/user-settings \
+	  --LabApp.workspaces_dir=$(CURDIR)/.lab/workspaces $(ROOT_FLAG) $(LAB_ARGS)
 
 lint: venv-check
 	@$(PY) tools/run_suite.py --phases lint

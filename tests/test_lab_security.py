@@ -1,6 +1,8 @@
-"""`make lab` serves JupyterLab on 127.0.0.1 only, and refuses requests without its token."""
+"""`make lab` serves a learner's JupyterLab on 127.0.0.1 only, and refuses requests without its
+token."""
 
 import json
+import re
 
 import pytest
 
@@ -35,3 +37,17 @@ def test_the_token_opens_the_course(lab):
     assert status == 200
     names = {item["name"] for item in json.loads(body)["content"]}
     assert "00_start_here.ipynb" in names
+
+
+def test_the_lab_is_a_learners_lab(lab):
+    """No nbgrader menus or start-up errors, no news toast: the settings shipped in lab/."""
+    log = lab.output()
+    assert "nbgrader" not in log.lower(), log
+    status, page = lab.get("/lab", token=lab.token)
+    config = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.S).group(1)
+    assert status == 200 and "@jupyter/nbgrader" in json.loads(config)["disabledExtensions"]
+    path = "/lab/api/settings/@jupyterlab/apputils-extension:notification"
+    status, body = lab.get(path, token=lab.token)
+    defaults = {k: v.get("default") for k, v in json.loads(body)["schema"]["properties"].items()}
+    assert status == 200 and defaults["fetchNews"] == "false"
+    assert defaults["checkForUpdates"] is False
