@@ -3,6 +3,8 @@
 A student version has every solution region replaced by nbgrader's stub (``# YOUR CODE HERE`` then
 ``raise NotImplementedError()``), hidden tests removed, outputs cleared and test cells locked, just
 as ``nbgrader generate_assignment`` makes them, but with no nbgrader database or course directory.
+Its answer and check cells are also tagged ``raises-exception``, so that Run All in JupyterLab goes
+on past an unanswered exercise instead of stopping there.
 """
 
 import copy
@@ -39,6 +41,11 @@ def student_version(nb):
             nb, resources = step().preprocess(nb, resources)
         except RuntimeError as error:  # nbgrader's word for a malformed solution or test region
             raise ValueError(f"{step.__name__}: {error}") from None
+    for cell in nb.cells:
+        flags = cell.metadata.get("nbgrader", {})
+        tags = cell.metadata.setdefault("tags", [])
+        if (flags.get("solution") or flags.get("grade")) and "raises-exception" not in tags:
+            tags.append("raises-exception")
     return nb
 
 

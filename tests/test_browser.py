@@ -1,7 +1,8 @@
 """The course in a real browser: JupyterLab in headless Debian Chromium, driven by Playwright.
 
 Runs notebook 02 in JupyterLab, moves the shape explorer's controls, and checks that the output
-shape it displays follows; then steps notebook 06's LSTM gate stepper. The server serves a copy of
+shape it displays follows; then steps notebook 06's LSTM gate stepper; then runs a student version
+of notebook 03 with one exercise answered right, one wrong and two unanswered. The server serves a copy of
 the notebooks, so JupyterLab's autosave never touches the committed ones. A screenshot of each
 notebook is saved under test-artifacts/.
 """
@@ -10,8 +11,10 @@ import re
 import shutil
 import time
 
+import nbformat
 import pytest
 
+from course_utils.release import student_version
 from course_utils.widgets.shapes import layer_report
 from tests.lab_server import ROOT, LabServer
 
@@ -42,6 +45,7 @@ def lab(tmp_path_factory):
     for name in ("02_rnn_input_output_shapes.ipynb", "06_lstm_cell.ipynb"):
         if (ROOT / "notebooks" / name).exists():
             shutil.copy(ROOT / "notebooks" / name, folder / name)
+    nbformat.write(student_03(), folder / STUDENT_03)
     ARTIFACTS.mkdir(exist_ok=True)
     server = LabServer(notebook_dir=folder)
     yield server
@@ -55,6 +59,21 @@ def page(lab):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         yield page
         browser.close()
+
+
+STUDENT_03 = "03_student.ipynb"
+# A learner's answers: ex1 right, ex3 wrong (a wrong answer in circulation), ex2 and ex4 not given.
+ANSWERS_03 = {"ex1-seq2seq-flags": "seq2seq_flags = [True, True, True]",
+              "ex3-repair": "repaired = [True, True, True, True]"}  # fmt: skip
+
+
+def student_03():
+    nb = student_version(nbformat.read(ROOT / "notebooks" / "03_return_sequences.ipynb", 4))
+    for cell in nb.cells:
+        answer = ANSWERS_03.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+        if answer and cell.metadata["nbgrader"].get("solution"):
+            cell.source = answer
+    return nb
 
 
 def run_all(page, lab, notebook):
@@ -159,3 +178,21 @@ def test_lstm_gate_stepper_steps(lab, page):
 
     assert widget_errors(page) == []
     stepper.screenshot(path=ARTIFACTS / "browser-06-gate-stepper.png")
+
+
+def test_a_student_version_runs_to_the_end_with_feedback(lab, page):
+    """Run All goes past the unanswered exercises; checks say ✓ or their message, without frames."""
+    run_all(page, lab, STUDENT_03)
+    checks = {
+        cell.metadata["nbgrader"]["grade_id"]: index
+        for index, cell in enumerate(student_03().cells)
+        if cell.metadata.get("nbgrader", {}).get("grade")
+    }
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    playwright.expect(cells.nth(checks["ex1-seq2seq-flags-check"])).to_contain_text("✓")
+    wrong = cells.nth(checks["ex3-repair-check"]).locator(".jp-OutputArea")
+    playwright.expect(wrong).to_contain_text("AssertionError: the family of your stack is")
+    assert "grading.py" not in wrong.inner_text() and "Traceback" not in wrong.inner_text()
+    unanswered = cells.nth(checks["ex4-per-step-dense-check"] - 1).locator(".jp-OutputArea")
+    playwright.expect(unanswered).to_contain_text("NotImplementedError")
+    page.screenshot(path=ARTIFACTS / "browser-03-student-version.png", full_page=False)

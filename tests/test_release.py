@@ -57,9 +57,12 @@ def test_an_unclosed_solution_region_is_a_clear_error():
 
 
 def test_a_student_version_runs_top_to_bottom_with_feedback(tmp_path):
-    """Unanswered exercises fail their checks; the cells that do not depend on them still run."""
+    """Unanswered exercises fail their checks; the cells that do not depend on them still run,
+    since answer and check cells are tagged raises-exception (as Run All in JupyterLab honours)."""
     nb = student_version(source_notebook())
-    NotebookClient(nb, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        nb, allow_errors=False, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     errors = [
         next((o.ename for o in c.outputs if o.output_type == "error"), None)
         for c in nb.cells
