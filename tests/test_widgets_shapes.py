@@ -65,3 +65,18 @@ def test_stack_explorer_shows_shapes_or_the_error_in_plain_words():
 def test_stack_report_accepts_stack_layers():
     text, _ = widgets.stack_report((4, 5, 6), [shapes.StackLayer("GRU", 3, True)])
     assert "Layer 1: GRU(3, return_sequences=True) → (4, 5, 3)" in text
+
+
+def test_every_explorer_label_shows_whole():
+    """Labels without a set width fit their text; check boxes are as wide as their label."""
+    import ipywidgets
+
+    from course_utils.widgets import Explorer
+
+    slider = ipywidgets.IntSlider(description="batch/replica")
+    box = ipywidgets.Checkbox(description="variable time steps (None)")
+    fixed = ipywidgets.IntSlider(description="units", style={"description_width": "9em"})
+    Explorer([ipywidgets.HBox([slider, box]), fixed])
+    assert slider.style.description_width == "initial"
+    assert box.layout.width == "auto"
+    assert fixed.style.description_width == "9em"

@@ -19,6 +19,10 @@ class Explorer(ipywidgets.VBox):
     JupyterLab prefers the live widget; renderers without a widget manager fall back to the rest.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _show_whole_labels(self)
+
     def snapshot(self):
         raise NotImplementedError
 
@@ -26,6 +30,20 @@ class Explorer(ipywidgets.VBox):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle.update(self.snapshot())
         return bundle
+
+
+def _show_whole_labels(widget):
+    """Give every control below ``widget`` room for its whole description: labels without a set
+    width take the width of their text, and check boxes the width of their label."""
+    for child in getattr(widget, "children", ()):
+        _show_whole_labels(child)
+    if not getattr(widget, "description", ""):
+        return
+    style = getattr(widget, "style", None)
+    if style is not None and hasattr(style, "description_width") and not style.description_width:
+        style.description_width = "initial"
+    if isinstance(widget, ipywidgets.Checkbox) and not widget.layout.width:
+        widget.layout.width = "auto"
 
 
 def figure_png(fig):
