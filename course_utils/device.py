@@ -7,7 +7,8 @@ Call :func:`setup` once per notebook and build models under the strategy it retu
         model = ...
     batch_size = device.global_batch_size(32, strategy)
 
-The same cells then run unchanged on a CPU, one GPU or several.
+The same cells then run unchanged on a CPU, one GPU or several. ``setup(split=2)`` splits a lone
+device (the CPU, or a single GPU) in two, so that data parallelism can be practised on it.
 """
 
 from course_utils import config
@@ -17,6 +18,9 @@ from course_utils._quiet import import_tensorflow
 tf = import_tensorflow()
 
 _state = {}
+
+# Memory of each logical GPU when setup(split=N) splits a single GPU: N × this must fit on it.
+SPLIT_GPU_MEMORY_MB = 1024
 
 
 def gpu_count():
@@ -40,36 +44,40 @@ def precision_policy(capabilities, allowed=True):
     return "mixed_float16" if oldest >= (7, 0) else "float32"
 
 
-def _split_cpu(replicas):
-    replicas = positive_int("cpu_replicas", replicas)
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    wanted = [tf.config.LogicalDeviceConfiguration()] * replicas
-    current = tf.config.get_logical_device_configuration(cpu)
-    if current is not None and len(current) == replicas:
-        return
+def _split(physical, parts, memory_limit=None):
+    """Split one physical device into ``parts`` logical devices (before TensorFlow starts)."""
+    wanted = [tf.config.LogicalDeviceConfiguration(memory_limit=memory_limit)] * parts
     try:
-        tf.config.set_logical_device_configuration(cpu, wanted)
+        tf.config.set_logical_device_configuration(physical, wanted)
     except RuntimeError:
         raise RuntimeError(
-            f"TensorFlow has already started, so the CPU can no longer be split into {replicas} "
-            "devices. Restart the kernel and call device.setup(cpu_replicas=...) before any "
-            "other TensorFlow code."
+            f"TensorFlow has already started, so the {physical.device_type} can no longer be "
+            f"split into {parts} devices. Restart the kernel and call device.setup(split=...) "
+            "before any other TensorFlow code."
         ) from None
 
 
-def setup(cpu_replicas=None):
+def setup(split=None):
     """Configure the devices and return the ``tf.distribute`` strategy to build models under.
 
     - GPUs: memory growth on; mixed precision as :func:`precision_policy` chooses, unless
       ``COURSE_MIXED_PRECISION=0``; ``MirroredStrategy`` over all of them when there are
       several, the default strategy with one.
-    - No GPU: the default strategy, or, with ``cpu_replicas=N``, the CPU split into N logical
-      devices under ``MirroredStrategy`` (to practise data parallelism without GPUs).
+    - No GPU: the default strategy on the CPU.
+    - ``split=N``, to practise data parallelism on one device: the CPU (without GPUs) or a single
+      GPU is split into N logical devices, ``MirroredStrategy`` mirrors over them. A split GPU
+      gives each logical device ``SPLIT_GPU_MEMORY_MB`` MB of memory, without memory growth (TF
+      refuses growth on a GPU that has logical devices). With several GPUs, ``split`` is ignored.
     """
     import keras
 
+    split = positive_int("split", split, allow_none=True)
     gpus = tf.config.list_physical_devices("GPU")
+    if split is not None and len(gpus) == 1:
+        _split(gpus[0], split, SPLIT_GPU_MEMORY_MB)
     for gpu in gpus:
+        if tf.config.get_logical_device_configuration(gpu) is not None:
+            continue  # a split GPU: TF refuses memory growth beside a logical device configuration
         try:
             tf.config.experimental.set_memory_growth(gpu, True)
         except RuntimeError:
@@ -82,8 +90,8 @@ def setup(cpu_replicas=None):
 
     if gpus:
         devices = [d.name for d in tf.config.list_logical_devices("GPU")]
-    elif cpu_replicas is not None:
-        _split_cpu(cpu_replicas)
+    elif split is not None:
+        _split(tf.config.list_physical_devices("CPU")[0], split)
         devices = [d.name for d in tf.config.list_logical_devices("CPU")]
     else:
         devices = [d.name for d in tf.config.list_logical_devices("CPU")][:1]
@@ -93,8 +101,11 @@ def setup(cpu_replicas=None):
         strategy = tf.distribute.get_strategy()
 
     names = [tf.config.experimental.get_device_details(g).get("device_name", "GPU") for g in gpus]
+    kind = f"{len(gpus)} × GPU ({', '.join(sorted(set(names)))})" if gpus else "CPU"
+    if len(devices) > max(1, len(gpus)):
+        kind += f" split into {len(devices)} logical devices"
     _state.update(
-        kind=f"{len(gpus)} × GPU ({', '.join(sorted(set(names)))})" if gpus else "CPU",
+        kind=kind,
         policy=keras.mixed_precision.global_policy().name,
         strategy=strategy,
     )
