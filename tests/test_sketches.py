@@ -46,7 +46,7 @@ def test_generate_is_deterministic_and_balanced():
     assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
     assert np.array_equal(la, lb)
     assert not all(len(x) == len(y) and np.array_equal(x, y) for x, y in zip(a, c, strict=True))
-    assert np.bincount(la).tolist() == [6] * len(sk.SYNTHETIC_CLASSES)
+    assert np.bincount(la).tolist() == [60 // len(sk.SYNTHETIC_CLASSES)] * len(sk.SYNTHETIC_CLASSES)
     assert all(s.dtype == np.int16 and s.ndim == 2 and s.shape[1] == 3 for s in a)
     assert all(np.abs(np.cumsum(s[:, :2], axis=0)).max() <= 255 for s in a)
 
@@ -71,6 +71,21 @@ def test_synthetic_doodles_vary_like_human_ones():
     boxes = [np.ptp(np.cumsum(s[:, :2], axis=0), axis=0) for s in sketches]
     ratios = np.array([w / max(h, 1) for w, h in boxes])
     assert ratios.std() > 0.1
+
+
+def test_synthetic_doodles_are_as_long_as_real_drawings():
+    sketches, labels = sk.generate(400, seed=0)
+    lengths = np.array([len(s) for s in sketches])
+    strokes = np.array([int(s[:, 2].sum()) for s in sketches])
+    assert 50 <= np.median(lengths) <= 120  # real files: most under 100 points, a tail past 200
+    assert 0.15 < np.mean(lengths > 100) < 0.45 and lengths.max() > 200
+    assert np.median(strokes) >= 2 and np.mean(strokes >= 5) > 0.1
+
+
+def test_the_groups_of_look_alike_classes_hold_every_class_once():
+    grouped = [c for group in sk.SYNTHETIC_GROUPS for c in group]
+    assert tuple(grouped) == sk.SYNTHETIC_CLASSES and len(set(grouped)) == len(grouped)
+    assert len(sk.SYNTHETIC_CLASSES) > 10
 
 
 def test_generate_refuses_bad_arguments():
@@ -178,7 +193,7 @@ def test_loader_b_downloads_per_class_files(data_dir, http_server):
 
 
 def test_loader_b_embedded_uses_the_synthetic_classes(data_dir):
-    data = sk.load_npz(("circle", "lightning", "star"), "embedded", per_class=(6, 2, 2))
+    data = sk.load_npz(("circle", "cat", "star"), "embedded", per_class=(6, 2, 2))
     assert data.class_names == ("circle", "star")
     sketches, labels = data.splits["valid"]
     assert len(sketches) == 4 and set(labels.tolist()) == {0, 1}
@@ -200,16 +215,16 @@ def test_crop_view_keeps_the_first_points():
     fig, kept = crop_view(sketch, 5, "demo")
     assert kept == 5 and len(fig.axes) == 2
     plt.close(fig)
-    fig, kept = crop_view(sketch, 10_000, "demo", np.full(10, 0.1), sk.SYNTHETIC_CLASSES)
+    fig, kept = crop_view(sketch, 10_000, "demo", np.full(20, 0.05), sk.SYNTHETIC_CLASSES)
     assert kept == len(sketch)
     plt.close(fig)
     with pytest.raises(ValueError, match="at least 2 points"):
         crop_view(sketch, 1, "demo")
     sketches, labels = sk.generate(20, seed=0)
     explorer = SketchExplorer(sketches, labels, sk.SYNTHETIC_CLASSES, crop=6)
-    explorer.klass.value = "spiral"
-    first = sketches[int(np.flatnonzero(labels == 6)[0])]
-    assert explorer.snapshot()["text/plain"] == f"spiral #0: {len(first)} points, the crop keeps 6"
+    explorer.klass.value = "sun"
+    first = sketches[int(np.flatnonzero(labels == sk.SYNTHETIC_CLASSES.index("sun"))[0])]
+    assert explorer.snapshot()["text/plain"] == f"sun #0: {len(first)} points, the crop keeps 6"
 
 
 def test_an_unfinished_stroke_stops_part_way_along_its_length():
