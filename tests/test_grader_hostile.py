@@ -523,6 +523,37 @@ WRONG_ANSWERS = {
             "ex2-repair-check",
         ),
     ],
+    "09_sketchrnn_classification": [
+        # Q9: "the sketches are 28×28 images with 10 classes": a 10-way output layer.
+        (
+            "ex3-gru",
+            "def make_gru_classifier():\n"
+            "    model = keras.Sequential([keras.Input(shape=(None, 3))])\n"
+            "    for f, k in ((32, 5), (64, 5), (128, 3)):\n"
+            "        model.add(keras.layers.Conv1D(f, k, strides=2, padding='same', "
+            "activation='relu'))\n"
+            "        model.add(keras.layers.LayerNormalization())\n"
+            "    model.add(keras.layers.GRU(128, return_sequences=True))\n"
+            "    model.add(keras.layers.GRU(128))\n"
+            "    model.add(keras.layers.Dense(10, activation='softmax'))\n"
+            "    return model",
+            "ex3-gru-check",
+        ),
+    ],
+    "10_variable_length_and_unrolling": [
+        # 1st ed. Q5: bucketing by length but leaving the batches ragged (unpadded).
+        (
+            "ex3-bucketing",
+            "def bucketed_batches(dataset):\n"
+            "    def bucket(r):\n"
+            "        return tf.reduce_sum(tf.cast(tf.shape(r)[0] >= tf.constant([12, 16, 20, 24]), "
+            "tf.int64))\n"
+            "\n"
+            "    return dataset.group_by_window(bucket, lambda k, w: w.ragged_batch(16), "
+            "window_size=16)",
+            "ex3-bucketing-check",
+        ),
+    ],
 }
 
 
