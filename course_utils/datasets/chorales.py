@@ -18,7 +18,10 @@ and cut 60/20/20, before conversion, so a chorale's split does not depend on how
 
 import hashlib
 import json
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -151,33 +154,49 @@ def corpus_files():
     return {Path(p).name: Path(p) for p in sorted(paths, key=lambda p: Path(p).name)}
 
 
-def _convert_all(files, per_split):
-    """Convert files in name order, up to ``per_split`` clean chorales per split (None: all)."""
+def _convert_file(path):
+    """One corpus file → its ``(steps, 4)`` array, or the reason it is skipped (in a worker)."""
     from music21 import converter
 
+    try:
+        return convert_score(converter.parse(path))
+    except NotConvertible as exc:
+        return exc.reason
+    except Exception:  # music21 raises many types on files it cannot read
+        return UNREADABLE
+
+
+def _convert_all(files, per_split, workers=None):
+    """Convert files in name order, up to ``per_split`` clean chorales per split (None: all).
+
+    ``workers`` processes (default: one per CPU) parse the files; they are started fresh, without
+    this process's TensorFlow, whose many objects slow Python's garbage collector down during
+    parsing. The results are taken in name order, so the chorales kept do not depend on them.
+    """
     arrays, skipped, seen = {}, {}, {}
     splits = assign_splits(files)
     wanted = dict.fromkeys(SPLITS, per_split)
-    for name, path in files.items():
-        split = splits[name]
-        if wanted[split] == 0:
-            continue
-        try:
-            array = convert_score(converter.parse(path))
-        except NotConvertible as exc:
-            skipped[name] = exc.reason
-            continue
-        except Exception:  # music21 raises many types on files it cannot read
-            skipped[name] = UNREADABLE
-            continue
-        digest = hashlib.sha256(array.tobytes()).hexdigest()
-        if digest in seen:
-            skipped[name] = DUPLICATE
-            continue
-        seen[digest] = name
-        arrays[name] = array
-        if wanted[split] is not None:
-            wanted[split] -= 1
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers or os.cpu_count(), mp_context=spawn) as pool:
+        results = pool.map(_convert_file, files.values(), chunksize=4)
+        for name, result in zip(files, results, strict=True):
+            split = splits[name]
+            if wanted[split] == 0:
+                if not any(wanted.values()):
+                    pool.shutdown(cancel_futures=True)
+                    break
+                continue
+            if isinstance(result, str):
+                skipped[name] = result
+                continue
+            digest = hashlib.sha256(result.tobytes()).hexdigest()
+            if digest in seen:
+                skipped[name] = DUPLICATE
+                continue
+            seen[digest] = name
+            arrays[name] = result
+            if wanted[split] is not None:
+                wanted[split] -= 1
     return arrays, skipped, {name: splits[name] for name in arrays}
 
 
