@@ -87,8 +87,8 @@ def train(strategy, per_replica_batch, epochs, seed=0):
     """Train :func:`build_model` under ``strategy`` with Adam in a custom loop.
 
     Returns (mean loss per epoch, final weights as nested lists). A custom loop rather than
-    ``model.fit``: Keras 3's ``fit`` is reported not to run under ``MultiWorkerMirroredStrategy``
-    (keras-team/keras#20585), while ``strategy.run`` does, on any strategy. One iterator runs
+    ``model.fit``: Keras 3's ``fit`` does not run under ``MultiWorkerMirroredStrategy`` (see
+    :func:`fit_error`, and keras-team/keras#20585), while ``strategy.run`` does, on any strategy. One iterator runs
     through all the epochs: measured on a 2-core CPU, a new iterator per epoch added about a
     second per epoch to the two-worker cluster.
     """
@@ -131,22 +131,44 @@ def train(strategy, per_replica_batch, epochs, seed=0):
     return history, [w.tolist() for w in model.get_weights()]
 
 
-def _worker(per_replica_batch, epochs, output):
+def fit_error(strategy, per_replica_batch, epochs):
+    """Train :func:`build_model` under ``strategy`` with Keras's ``model.fit`` instead of a custom
+    loop; return the error it raises, as ``"Class: first line"``, or None if it trains."""
+    import keras
+    import tensorflow as tf
+
+    x, y = training_data()
+    global_batch = per_replica_batch * strategy.num_replicas_in_sync
+    with strategy.scope():
+        model = build_model()
+        model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse")
+    try:
+        model.fit(
+            tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch), epochs=epochs, verbose=0
+        )
+    except Exception as error:  # whatever Keras raises is what a learner would see
+        return f"{type(error).__name__}: {str(error).splitlines()[0][:120]}"
+    return None
+
+
+def _worker(per_replica_batch, epochs, output, route):
     """Body of one worker process: join the cluster named by ``TF_CONFIG``, train, write JSON."""
     from course_utils._quiet import import_tensorflow
 
     tf = import_tensorflow()
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
-    losses, weights = train(strategy, per_replica_batch, epochs)
-    task = json.loads(os.environ["TF_CONFIG"])["task"]
-    result = {
-        "index": task["index"],
-        "chief": strategy.extended.should_checkpoint,
-        "replicas": strategy.num_replicas_in_sync,
-        "global_batch": per_replica_batch * strategy.num_replicas_in_sync,
-        "losses": losses,
-        "weights": weights,
-    }
+    result = {"index": json.loads(os.environ["TF_CONFIG"])["task"]["index"]}
+    if route == "fit":
+        result["fit_error"] = fit_error(strategy, per_replica_batch, epochs)
+    else:
+        losses, weights = train(strategy, per_replica_batch, epochs)
+        result.update(
+            chief=strategy.extended.should_checkpoint,
+            replicas=strategy.num_replicas_in_sync,
+            global_batch=per_replica_batch * strategy.num_replicas_in_sync,
+            losses=losses,
+            weights=weights,
+        )
     with open(output, "w", encoding="utf-8") as f:
         json.dump(result, f)
 
@@ -159,15 +181,18 @@ def _stop(processes):
         process.wait()
 
 
-def run_local_cluster(workers=2, per_replica_batch=8, epochs=20, timeout=120):
+def run_local_cluster(workers=2, per_replica_batch=8, epochs=20, timeout=120, route="loop"):
     """Start ``workers`` processes on 127.0.0.1 that train together; return their results.
 
-    Each result is a dict: ``index``, ``chief`` (whether this worker writes checkpoints and
-    summaries), ``replicas`` (devices in the whole cluster), ``global_batch``, ``losses`` (per
-    epoch) and ``weights`` (nested lists). The workers run on the CPU (several processes would
-    compete for one GPU). Every process is killed if the cluster does not finish within
-    ``timeout`` seconds or a worker fails.
+    With ``route="loop"`` (the custom loop of :func:`train`) each result is a dict: ``index``,
+    ``chief`` (whether this worker writes checkpoints and summaries), ``replicas`` (devices in the
+    whole cluster), ``global_batch``, ``losses`` (per epoch) and ``weights`` (nested lists). With
+    ``route="fit"`` it is ``index`` and ``fit_error`` (see :func:`fit_error`). The workers run on
+    the CPU (several processes would compete for one GPU). Every process is killed if the cluster
+    does not finish within ``timeout`` seconds or a worker fails.
     """
+    if route not in ("loop", "fit"):
+        raise ValueError(f'route must be "loop" or "fit", got {route!r}.')
     for name, value in (
         ("workers", workers),
         ("per_replica_batch", per_replica_batch),
@@ -188,7 +213,7 @@ def run_local_cluster(workers=2, per_replica_batch=8, epochs=20, timeout=120):
                 log = open(os.path.join(folder, f"worker{i}.log"), "w+", encoding="utf-8")  # noqa: SIM115
                 logs.append(log)
                 command = [sys.executable, "-m", "course_utils.multiworker", "--worker"]
-                command += [str(per_replica_batch), str(epochs), outputs[i]]
+                command += [str(per_replica_batch), str(epochs), outputs[i], route]
                 processes.append(
                     subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
                 )
@@ -217,8 +242,8 @@ def run_local_cluster(workers=2, per_replica_batch=8, epochs=20, timeout=120):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--worker"] and len(argv) == 4:
-        _worker(int(argv[1]), int(argv[2]), argv[3])
+    if argv[:1] == ["--worker"] and len(argv) == 5:
+        _worker(int(argv[1]), int(argv[2]), argv[3], argv[4])
         # Leave at once: an orderly exit waits seconds for the cluster's servers to shut down.
         sys.stdout.flush()
         os._exit(0)

@@ -41,9 +41,17 @@ def test_free_ports_are_distinct():
         multiworker.free_ports(0)
 
 
-@pytest.mark.parametrize("kwargs", [{"workers": 0}, {"per_replica_batch": 2.5}, {"epochs": 0}])
-def test_run_local_cluster_validates(kwargs):
-    with pytest.raises(ValueError, match="positive integer"):
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"workers": 0}, "positive integer"),
+        ({"per_replica_batch": 2.5}, "positive integer"),
+        ({"epochs": 0}, "positive integer"),
+        ({"route": "keras"}, 'route must be "loop" or "fit"'),
+    ],
+)
+def test_run_local_cluster_validates(kwargs, error):
+    with pytest.raises(ValueError, match=error):
         multiworker.run_local_cluster(**kwargs)
 
 
@@ -82,6 +90,16 @@ def test_two_workers_train_in_sync_like_one_device_with_the_global_batch(started
     assert 0.9 < variance < 1.3 and losses[0] > 0.9 * variance and losses[-1] < 0.1 * variance
     for a, b in zip(first, weights, strict=True):
         np.testing.assert_allclose(a, np.array(b), atol=1e-5)
+    assert len(started) == 2 and all(p.poll() is not None for p in started)
+
+
+def test_keras_fit_does_not_run_under_multiworker_mirrored_strategy(started):
+    """What notebook 11 says of Keras 3.15: its fit fails on a cluster (keras-team/keras#20585).
+    If a Keras release fixes it, this test fails, and the notebook must say so."""
+    results = multiworker.run_local_cluster(workers=2, epochs=1, route="fit", timeout=300)
+    assert [r["index"] for r in results] == [0, 1]
+    for result in results:
+        assert result["fit_error"].startswith("ValueError: Attempt to convert a value (PerReplica")
     assert len(started) == 2 and all(p.poll() is not None for p in started)
 
 
