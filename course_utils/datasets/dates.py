@@ -19,11 +19,12 @@ Encoding:
 """
 
 import datetime
-import itertools
 import string
 from dataclasses import dataclass
 
 import numpy as np
+
+from course_utils.datasets.teacher_forcing import Splits, TeacherForcing, split_bounds
 
 FIRST_DATE = datetime.date(1900, 1, 1)
 LAST_DATE = datetime.date(2099, 12, 31)
@@ -230,7 +231,7 @@ def exact_match(predicted, expected):
 
 
 @dataclass(frozen=True)
-class DateSet:
+class DateSet(TeacherForcing):
     """One split: the texts and their encodings.
 
     ``x``: input ids ``(n, MAX_INPUT_LENGTH)``, padded at the end; ``y``: target ids
@@ -245,23 +246,6 @@ class DateSet:
     def __len__(self):
         return len(self.texts)
 
-    @property
-    def decoder_inputs(self):
-        """Teacher forcing: the decoder reads ``SOS`` and the target shifted right (``y[:, :-1]``)."""
-        return self.y[:, :-1]
-
-    @property
-    def decoder_targets(self):
-        """...and learns to predict the next token, ending with ``EOS`` (``y[:, 1:]``)."""
-        return self.y[:, 1:]
-
-
-@dataclass(frozen=True)
-class DateSplits:
-    train: DateSet
-    valid: DateSet
-    test: DateSet
-
 
 def load(n, seed=None, valid_fraction=0.1, test_fraction=0.1, styles=None):
     """``n`` distinct dates split into train/valid/test :class:`DateSet` s (no date in two splits).
@@ -269,20 +253,14 @@ def load(n, seed=None, valid_fraction=0.1, test_fraction=0.1, styles=None):
     ``seed`` defaults to the course seed (``COURSE_SEED``); the same seed gives the same splits.
     """
     _check_count(n)
-    for name, value in (("valid_fraction", valid_fraction), ("test_fraction", test_fraction)):
-        if not 0 <= value < 1:
-            raise ValueError(f"{name} must be in [0, 1), got {value}.")
-    n_valid, n_test = round(n * valid_fraction), round(n * test_fraction)
-    if n - n_valid - n_test < 1:
-        raise ValueError(f"n={n} leaves no training examples with these fractions.")
+    bounds = split_bounds(n, valid_fraction, test_fraction)
     if seed is None:
         from course_utils import config
 
         seed = config.seed()
     texts, targets = generate(n, seed=seed, styles=styles)
-    bounds = (0, n - n_valid - n_test, n - n_test, n)
     sets = []
-    for start, stop in itertools.pairwise(bounds):
+    for start, stop in bounds:
         t, y = texts[start:stop], targets[start:stop]
         sets.append(DateSet(t, y, encode_inputs(t), encode_targets(y)))
-    return DateSplits(*sets)
+    return Splits(*sets)

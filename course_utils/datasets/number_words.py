@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils.datasets.teacher_forcing import Splits, TeacherForcing, split_bounds
+
 UNITS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen"
@@ -132,8 +134,9 @@ def decode_targets(ids):
 
 
 @dataclass(frozen=True)
-class NumberSet:
-    """One split: ``digits`` and ``targets`` (texts), ``x`` (input ids), ``y`` (target ids)."""
+class NumberSet(TeacherForcing):
+    """One split: ``digits`` and ``targets`` (texts), ``x`` (input ids), ``y`` (target ids from
+    ``SOS`` to ``EOS``, then padding)."""
 
     digits: list
     targets: list
@@ -143,43 +146,19 @@ class NumberSet:
     def __len__(self):
         return len(self.digits)
 
-    @property
-    def decoder_inputs(self):
-        """Teacher forcing: the decoder reads ``SOS`` and the target shifted right."""
-        return self.y[:, :-1]
-
-    @property
-    def decoder_targets(self):
-        """...and learns to predict the next word, ``EOS`` included, then padding."""
-        return self.y[:, 1:]
-
-
-@dataclass(frozen=True)
-class NumberSplits:
-    train: NumberSet
-    valid: NumberSet
-    test: NumberSet
-
 
 def load(n, seed=None, valid_fraction=0.1, test_fraction=0.1):
     """``n`` distinct numbers split into train/valid/test :class:`NumberSet` s.
 
     ``seed`` defaults to the course seed (``COURSE_SEED``); the same seed gives the same splits.
     """
-    for name, value in (("valid_fraction", valid_fraction), ("test_fraction", test_fraction)):
-        if not 0 <= value < 1:
-            raise ValueError(f"{name} must be in [0, 1), got {value}.")
     if seed is None:
         from course_utils import config
 
         seed = config.seed()
     digits, targets = generate(n, seed=seed)
-    n_valid, n_test = round(n * valid_fraction), round(n * test_fraction)
-    if n - n_valid - n_test < 1:
-        raise ValueError(f"n={n} leaves no training examples with these fractions.")
-    bounds = (0, n - n_valid - n_test, n - n_test, n)
     sets = []
-    for start, stop in itertools.pairwise(bounds):
+    for start, stop in split_bounds(n, valid_fraction, test_fraction):
         d, t = digits[start:stop], targets[start:stop]
         sets.append(NumberSet(d, t, encode_inputs(d), encode_targets(t)))
-    return NumberSplits(*sets)
+    return Splits(*sets)
