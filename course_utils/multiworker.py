@@ -88,9 +88,9 @@ def train(strategy, per_replica_batch, epochs, seed=0):
 
     Returns (mean loss per epoch, final weights as nested lists). A custom loop rather than
     ``model.fit``: Keras 3's ``fit`` does not run under ``MultiWorkerMirroredStrategy`` (see
-    :func:`fit_error`, and keras-team/keras#20585), while ``strategy.run`` does, on any strategy. One iterator runs
-    through all the epochs: measured on a 2-core CPU, a new iterator per epoch added about a
-    second per epoch to the two-worker cluster.
+    :func:`fit_error`, and keras-team/keras#20585), while ``strategy.run`` does, on any strategy.
+    One iterator runs through all the epochs: measured on a 2-core CPU, a new iterator per epoch
+    added about a second per epoch to the two-worker cluster.
     """
     import keras
     import numpy as np

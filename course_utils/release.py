@@ -20,6 +20,7 @@ from nbgrader.preprocessors import (
     ComputeChecksums,
     LockCells,
 )
+from nbgrader.utils import is_grade, is_solution
 
 # The order of nbgrader's generate_assignment, less the steps that need its database.
 _STEPS = (
@@ -42,10 +43,9 @@ def student_version(nb):
         except RuntimeError as error:  # nbgrader's word for a malformed solution or test region
             raise ValueError(f"{step.__name__}: {error}") from None
     for cell in nb.cells:
-        flags = cell.metadata.get("nbgrader", {})
-        tags = cell.metadata.setdefault("tags", [])
-        if (flags.get("solution") or flags.get("grade")) and "raises-exception" not in tags:
-            tags.append("raises-exception")
+        tags = cell.metadata.get("tags", [])
+        if (is_solution(cell) or is_grade(cell)) and "raises-exception" not in tags:
+            cell.metadata["tags"] = [*tags, "raises-exception"]
     return nb
 
 

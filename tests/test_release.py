@@ -72,6 +72,7 @@ def test_a_student_version_runs_top_to_bottom_with_feedback(tmp_path):
     assert errors == [None, unanswered, failed, unanswered, None, failed, unanswered, failed]
     lesson = nb.cells[5]
     assert lesson.outputs[0].text == "a lesson cell runs between exercises\n"
+    assert "tags" not in lesson.metadata, "only answer and check cells are tagged"
 
 
 def test_release_refuses_to_write_over_the_solutions(tmp_path):
