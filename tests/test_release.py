@@ -57,8 +57,9 @@ def test_an_unclosed_solution_region_is_a_clear_error():
 
 
 def test_a_student_version_runs_top_to_bottom_with_feedback(tmp_path):
-    """Unanswered exercises fail their checks; the cells that do not depend on them still run,
-    since answer and check cells are tagged raises-exception (as Run All in JupyterLab honours)."""
+    """Unanswered exercises fail their checks, each with one "not answered yet" line; the cells that
+    do not depend on them still run, since answer and check cells are tagged raises-exception (as
+    Run All in JupyterLab honours)."""
     nb = student_version(source_notebook())
     NotebookClient(
         nb, allow_errors=False, resources={"metadata": {"path": str(tmp_path)}}
@@ -70,6 +71,8 @@ def test_a_student_version_runs_top_to_bottom_with_feedback(tmp_path):
     ]
     unanswered, failed = "NotImplementedError", "NameError"
     assert errors == [None, unanswered, failed, unanswered, None, failed, unanswered, failed]
+    shown = [o.traceback for c in nb.cells for o in c.get("outputs", []) if "traceback" in o]
+    assert all(len(lines) == 1 and "not answered yet" in lines[0] for lines in shown), shown
     lesson = nb.cells[5]
     assert lesson.outputs[0].text == "a lesson cell runs between exercises\n"
     assert "tags" not in lesson.metadata, "only answer and check cells are tagged"
