@@ -1,5 +1,6 @@
 """Start `make lab` on a free port of 127.0.0.1 for a test, and stop it afterwards."""
 
+import json
 import os
 import re
 import signal
@@ -56,9 +57,10 @@ class LabServer:
         self.log.flush()
         return Path(self.log.name).read_text(errors="replace")
 
-    def get(self, path, token=None):
-        """(status, body) of a GET request, with the token in the Authorization header if given."""
-        request = urllib.request.Request(self.url + path)
+    def get(self, path, token=None, method="GET"):
+        """(status, body) of a request (GET unless told), with the token in the Authorization header
+        if given."""
+        request = urllib.request.Request(self.url + path, method=method)
         if token:
             request.add_header("Authorization", f"token {token}")
         try:
@@ -66,6 +68,12 @@ class LabServer:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
+
+    def shut_down_kernels(self):
+        """Stop every kernel the server runs, e.g. the last notebook's before opening the next."""
+        _, body = self.get("/api/kernels", self.token)
+        for kernel in json.loads(body):
+            self.get(f"/api/kernels/{kernel['id']}", self.token, method="DELETE")
 
     def stop(self):
         if self.process.poll() is None:

@@ -1,21 +1,27 @@
 """The course in a real browser: JupyterLab in headless Debian Chromium, driven by Playwright.
 
-Runs notebook 02 in JupyterLab, moves the shape explorer's controls, and checks that the output
-shape it displays follows; then steps notebook 06's LSTM gate stepper; then runs a student version
-of notebook 03 with one exercise answered right, one wrong and two unanswered. The server serves a copy of
-the notebooks, so JupyterLab's autosave never touches the committed ones. A screenshot of each
-notebook is saved under test-artifacts/.
+Runs every notebook that has a widget (02 to 12) in JupyterLab, moves each widget's controls and
+checks what it shows against the pure functions behind it (or, where the view comes from a model
+trained in the notebook, that it follows the controls in the pure function's form), and that its
+figures have two image pixels per CSS pixel on a 2x display; then runs a student version of
+notebook 03 with one exercise answered right, one wrong and two unanswered. The server serves a
+copy of the notebooks, so JupyterLab's autosave never touches the committed ones. A screenshot of
+each widget is saved under test-artifacts/.
 """
 
 import re
 import shutil
 import time
 
+import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
+from course_utils.parallelism import step_plan
 from course_utils.release import student_version
-from course_utils.widgets.shapes import layer_report
+from course_utils.widgets.gradients import gradient_figure
+from course_utils.widgets.receptive_field import build_stack, describe
+from course_utils.widgets.shapes import layer_report, stack_report
 from tests.lab_server import ROOT, LabServer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -30,6 +36,19 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+NOTEBOOKS = {
+    "02": "02_rnn_input_output_shapes.ipynb",
+    "03": "03_return_sequences.ipynb",
+    "04": "04_forecasting_seven_days.ipynb",
+    "05": "05_training_difficulties.ipynb",
+    "06": "06_lstm_cell.ipynb",
+    "07": "07_conv1d_with_rnns.ipynb",
+    "08": "08_video_classification.ipynb",
+    "09": "09_sketchrnn_classification.ipynb",
+    "10": "10_variable_length_and_unrolling.ipynb",
+    "11": "11_distributed_training.ipynb",
+    "12": "12_bach_chorales.ipynb",
+}
 
 if CHROMIUM is None:
     pytest.skip(
@@ -42,7 +61,7 @@ playwright = pytest.importorskip("playwright.sync_api", reason="playwright is no
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     folder = tmp_path_factory.mktemp("notebooks")
-    for name in ("02_rnn_input_output_shapes.ipynb", "06_lstm_cell.ipynb"):
+    for name in NOTEBOOKS.values():
         if (ROOT / "notebooks" / name).exists():
             shutil.copy(ROOT / "notebooks" / name, folder / name)
     nbformat.write(student_03(), folder / STUDENT_03)
@@ -54,9 +73,10 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(lab):
+    """A page on a 2x (high-density) display, as on most laptops and phones."""
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=2)
         yield page
         browser.close()
 
@@ -77,7 +97,10 @@ def student_03():
 
 
 def run_all(page, lab, notebook):
-    """Open ``notebook``, clear its stored outputs, run every cell, and wait until all have run."""
+    """Open ``notebook``, clear its stored outputs, run every cell, and wait until all have run.
+
+    The kernels of earlier notebooks are shut down first: one kernel at a time."""
+    lab.shut_down_kernels()
     page.goto(f"{lab.url}/lab/tree/{notebook}?reset&token={lab.token}")  # reset: no restored tabs
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     kernel_dialog = page.get_by_role("button", name="Select", exact=True)
@@ -113,14 +136,14 @@ def widget_errors(page):
     return [m for m in ("Error displaying widget", "model not found") if m in text]
 
 
-def slider(page, label):
-    return page.locator(
-        ".widget-slider", has=page.locator("label", has_text=re.compile(f"^{label}$"))
-    )
+def control(page, kind, label):
+    """The widget of ``kind`` ("slider", "dropdown", ...) whose description is ``label``."""
+    name = page.locator("label", has_text=re.compile(f"^{re.escape(label)}$"))
+    return page.locator(f".widget-{kind}", has=name).first
 
 
 def set_slider(page, label, value):
-    readout = slider(page, label).first.locator(".widget-readout")
+    readout = control(page, "slider", label).locator(".widget-readout")
     readout.click()
     page.keyboard.press("Control+A")
     page.keyboard.type(str(value))
@@ -130,15 +153,55 @@ def set_slider(page, label, value):
 def expect_report(page, **config):
     """The explorer shows (within 10 s) the lines the pure function computes for ``config``."""
     shown = page.locator(".widget-html-content", has_text="Output shape:").first
-    for line in layer_report(**config)[0].splitlines():
-        playwright.expect(shown).to_contain_text(line, timeout=10_000)
+    expect_lines(shown, layer_report(**config)[0])
     return shown
 
 
+def open_notebook(page, lab, key):
+    """Run All in notebook ``key`` ("02" ... "12"), or skip the test if it is not there yet."""
+    if not (ROOT / "notebooks" / NOTEBOOKS[key]).exists():
+        pytest.skip(f"notebook {key} is not there yet")
+    run_all(page, lab, NOTEBOOKS[key])
+
+
+def select(page, label, option):
+    control(page, "dropdown", label).locator("select").select_option(label=str(option))
+
+
+def explorer(page, part):
+    """The output that holds the widget containing ``part``."""
+    return page.locator(".jp-OutputArea-output", has=part).last
+
+
+def expect_lines(locator, text):
+    """``locator`` shows (within 10 s) every line of ``text``."""
+    for line in text.splitlines():
+        playwright.expect(locator).to_contain_text(line, timeout=10_000)
+
+
+def redraws(image, move):
+    """Make ``move`` and wait until ``image`` shows the figure it brings (one move at a time, so
+    that a figure the widget is still drawing for an earlier move does not count)."""
+    before = image.get_attribute("src")
+    move()
+    playwright.expect(image).not_to_have_attribute("src", before, timeout=60_000)
+
+
+def assert_sharp(image):
+    """The figure has at least two image pixels per CSS pixel, as a 2x display needs."""
+    playwright.expect(image).to_be_visible()
+    natural, shown = image.evaluate("img => [img.naturalWidth, img.clientWidth]")
+    assert shown > 0 and natural >= 2 * shown, f"{natural} image pixels on {shown} CSS pixels"
+
+
+def finish(page, box, name):
+    """No widget failed to display; save a screenshot of the widget."""
+    assert widget_errors(page) == []
+    box.screenshot(path=ARTIFACTS / f"browser-{name}.png")
+
+
 def test_shape_explorer_follows_its_controls(lab, page):
-    if not (ROOT / "notebooks" / "02_rnn_input_output_shapes.ipynb").exists():
-        pytest.skip("notebook 02 is not there yet")
-    run_all(page, lab, "02_rnn_input_output_shapes.ipynb")
+    open_notebook(page, lab, "02")
     config = dict(batch=32, steps=20, features=8, units=64, cell="LSTM", return_sequences=False,
                   return_state=False, bidirectional=False)  # fmt: skip
     shown = expect_report(page, **config)
@@ -157,31 +220,167 @@ def test_shape_explorer_follows_its_controls(lab, page):
     config.update(cell="GRU", bidirectional=True)
     playwright.expect(expect_report(page, **config)).to_contain_text("Output shape: (32, 20, 200)")
 
-    assert widget_errors(page) == []
-    page.screenshot(path=ARTIFACTS / "browser-02-shape-explorer.png", full_page=False)
+    finish(page, explorer(page, shown), "02-shape-explorer")
+
+
+def test_stack_explorer_follows_its_controls(lab, page):
+    open_notebook(page, lab, "03")
+    layers = [("LSTM", 32, True), ("LSTM", 32, False), ("LSTM", 32, False)]
+    shown = page.locator(".widget-html-content", has_text="Input: (None,").first
+    expect_lines(shown, stack_report((None, 20, 8), layers)[0])
+
+    page.get_by_label("layer 2 return_sequences", exact=True).first.check()
+    select(page, "layer 3 cell", "GRU")
+    set_slider(page, "layer 3 units", 16)
+    layers[1:] = [("LSTM", 32, True), ("GRU", 16, False)]
+    expect_lines(shown, stack_report((None, 20, 8), layers)[0])
+    finish(page, explorer(page, shown), "03-stack-explorer")
+
+
+def test_forecast_explorer_redraws_for_another_window(lab, page):
+    open_notebook(page, lab, "04")
+    window = control(page, "slider", "window")
+    box = explorer(page, window)
+    chart = box.locator("img").first
+    assert_sharp(chart)
+
+    redraws(chart, lambda: set_slider(page, "window", 1))
+    playwright.expect(window.locator(".widget-readout")).to_have_text("1")
+    finish(page, box, "04-forecast-explorer")
+
+
+def gradient_summary(activation, length, gain):
+    fig, summary = gradient_figure(activation, length, gain)
+    plt.close(fig)
+    return summary
+
+
+def test_gradient_explorer_follows_its_controls(lab, page):
+    open_notebook(page, lab, "05")
+    summary = page.locator(".widget-label", has_text=re.compile(r", \d+ steps, gain ")).first
+    playwright.expect(summary).to_have_text(gradient_summary("tanh", 100, 1.0))
+    box = explorer(page, summary)
+    chart = box.locator("img").first
+    assert_sharp(chart)
+
+    redraws(chart, lambda: select(page, "activation", "relu"))
+    playwright.expect(summary).to_have_text(gradient_summary("relu", 100, 1.0))
+    redraws(chart, lambda: set_slider(page, "gain", 1.5))
+    playwright.expect(summary).to_have_text(gradient_summary("relu", 100, 1.5))
+    finish(page, box, "05-gradient-explorer")
 
 
 def test_lstm_gate_stepper_steps(lab, page):
-    if not (ROOT / "notebooks" / "06_lstm_cell.ipynb").exists():
-        pytest.skip("notebook 06 is not there yet")
-    run_all(page, lab, "06_lstm_cell.ipynb")
+    open_notebook(page, lab, "06")
     caption = page.locator(".widget-html-content caption", has_text="x(t):").first
     start = int(read_match(caption, r"t = (\d+) ·"))
     stepper = page.locator(".widget-vbox", has=caption).last
     diagram = stepper.locator("img").first
-    playwright.expect(diagram).to_be_visible()
-    before = diagram.get_attribute("src")
+    assert_sharp(diagram)
 
-    set_slider(page, "t", start + 1)
+    redraws(diagram, lambda: set_slider(page, "t", start + 1))
     playwright.expect(caption).to_contain_text(f"t = {start + 1} ·", timeout=10_000)
-    playwright.expect(diagram).not_to_have_attribute("src", before, timeout=10_000)
+    finish(page, stepper, "06-gate-stepper")
 
-    assert widget_errors(page) == []
-    stepper.screenshot(path=ARTIFACTS / "browser-06-gate-stepper.png")
+
+def test_receptive_field_explorer_follows_its_controls(lab, page):
+    open_notebook(page, lab, "07")
+    shown = page.locator(".widget-html-content", has_text="receptive field:").first
+    expect_lines(shown, describe(build_stack(4, 2, dilation="doubling"), 32, 31))
+    box = explorer(page, shown)
+    drawing = box.locator("img").first
+    assert_sharp(drawing)
+
+    redraws(drawing, lambda: set_slider(page, "kernel", 3))
+    expect_lines(shown, describe(build_stack(4, 3, dilation="doubling"), 32, 31))
+    redraws(drawing, lambda: set_slider(page, "output", 10))
+    expect_lines(shown, describe(build_stack(4, 3, dilation="doubling"), 32, 10))
+    finish(page, box, "07-receptive-field-explorer")
+
+
+def test_clip_explorer_follows_its_controls(lab, page):
+    """The model is trained in the notebook: the line must follow the sliders in summary's form."""
+    open_notebook(page, lab, "08")
+    line = page.locator(".widget-label", has_text=re.compile(r"^clip \d+ · after")).first
+    start = int(read_match(line, r"^clip (\d+) ·"))
+    frames = int(read_match(line, r"after \d+ of (\d+) frames"))
+    box = explorer(page, line)
+    view = box.locator("img").first
+    assert_sharp(view)
+
+    clip = 1 if start == 0 else 0
+    redraws(view, lambda: set_slider(page, "frames seen", 2))
+    redraws(view, lambda: set_slider(page, "clip", clip))
+    playwright.expect(line).to_have_text(
+        re.compile(rf"^clip {clip} · after 2 of {frames} frames: .+ \(\d+%\) · true class: .+ "
+                   r"\((right|wrong)\)$"), timeout=30_000)  # fmt: skip
+    finish(page, box, "08-clip-explorer")
+
+
+def test_sketch_explorer_redraws_for_another_crop_and_class(lab, page):
+    open_notebook(page, lab, "09")
+    box = explorer(page, control(page, "slider", "crop at"))
+    view = box.locator("img").first
+    assert_sharp(view)
+
+    redraws(view, lambda: set_slider(page, "crop at", 10))
+    classes = control(page, "dropdown", "class").locator("select")
+    redraws(view, lambda: classes.select_option(index=1))
+    finish(page, box, "09-sketch-explorer")
+
+
+def test_beam_explorer_follows_its_controls(lab, page):
+    """The decoder is trained in the notebook: the table must follow the sliders in beam_table's
+    form, one line per beam."""
+    open_notebook(page, lab, "10")
+    table = page.locator(".widget-html-content pre", has_text="expected").first
+    playwright.expect(table).to_contain_text("beam 3 ")
+    source = read_match(table, r"^input +(.+)")
+
+    set_slider(page, "beam width", 2)
+    playwright.expect(table).not_to_contain_text("beam 3", timeout=60_000)
+    assert len(re.findall(r"\nbeam \d +.+ p = \d\.\d{3} [✓✗]", table.text_content())) == 2
+    index = int(read_match(control(page, "slider", "input").locator(".widget-readout"), r"(\d+)"))
+    set_slider(page, "input", 1 if index == 0 else 0)
+    playwright.expect(table).not_to_contain_text(f"input    {source}\n", timeout=60_000)
+    finish(page, explorer(page, table), "10-beam-explorer")
+
+
+def test_step_plan_explorer_follows_its_sliders(lab, page):
+    open_notebook(page, lab, "11")
+    shown = page.locator(".widget-html-content pre", has_text="global batch").first
+    settings = dict(replicas=2, per_replica_batch=32, time_steps=40, units=32, layers=2)
+    expect_lines(shown, step_plan(100_000, **settings).summary())
+    box = explorer(page, shown)
+    chart = box.locator("img").first
+    assert_sharp(chart)
+
+    redraws(chart, lambda: set_slider(page, "replicas", 4))
+    redraws(chart, lambda: set_slider(page, "units", 64))
+    settings.update(replicas=4, units=64)
+    expect_lines(shown, step_plan(100_000, **settings).summary())
+    finish(page, box, "11-step-plan-explorer")
+
+
+def test_chorale_explorer_follows_its_controls(lab, page):
+    """The model is trained in the notebook: the line must follow the temperature in describe's
+    form."""
+    open_notebook(page, lab, "12")
+    line = page.locator(".widget-label", has_text=re.compile(r"seed steps \+ \d+ generated")).first
+    playwright.expect(line).to_contain_text("generated steps (sampled at temperature 0.8);")
+    box = explorer(page, line)
+    roll = box.locator("img").first
+    assert_sharp(roll)
+
+    redraws(roll, lambda: set_slider(page, "temperature", 0))
+    playwright.expect(line).to_contain_text("generated steps (greedy);")
+    playwright.expect(box.locator("audio")).to_have_count(1)
+    finish(page, box, "12-chorale-explorer")
 
 
 def test_a_student_version_runs_to_the_end_with_feedback(lab, page):
-    """Run All goes past the unanswered exercises; checks say ✓ or their message, without frames."""
+    """Run All goes past the unanswered exercises, which say "not answered yet" in one line; checks
+    say ✓ or their message, without frames."""
     run_all(page, lab, STUDENT_03)
     checks = {
         cell.metadata["nbgrader"]["grade_id"]: index
@@ -193,6 +392,17 @@ def test_a_student_version_runs_to_the_end_with_feedback(lab, page):
     wrong = cells.nth(checks["ex3-repair-check"]).locator(".jp-OutputArea")
     playwright.expect(wrong).to_contain_text("AssertionError: the family of your stack is")
     assert "grading.py" not in wrong.inner_text() and "Traceback" not in wrong.inner_text()
-    unanswered = cells.nth(checks["ex4-per-step-dense-check"] - 1).locator(".jp-OutputArea")
-    playwright.expect(unanswered).to_contain_text("NotImplementedError")
+    stub = "not answered yet: write your answer in place of `raise NotImplementedError()`"
+    for check, name in (
+        ("ex2-seq2vec-check", "classifier"),
+        ("ex4-per-step-dense-check", "per_step_dense"),
+    ):
+        answer_cell, check_cell = cells.nth(checks[check] - 1), cells.nth(checks[check])
+        for cell, says in (
+            (answer_cell, stub),
+            (check_cell, f"not answered yet: `{name}` is not defined"),
+        ):
+            shown = cell.locator(".jp-OutputArea")
+            playwright.expect(shown).to_contain_text(says)
+            assert "Traceback" not in shown.inner_text()
     page.screenshot(path=ARTIFACTS / "browser-03-student-version.png", full_page=False)

@@ -111,7 +111,7 @@ def test_explorer_updates_and_leaves_a_snapshot():
     explorer.activation.value = "relu"
     explorer.length.value = 80
     assert explorer.snapshot()["text/plain"].startswith("relu, 80 steps")
-    assert "image/png" in explorer._repr_mimebundle_()
+    assert "image/png" in explorer._repr_mimebundle_()[0]
 
 
 def test_explorer_draws_into_an_image_without_display_messages():

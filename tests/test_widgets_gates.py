@@ -65,7 +65,7 @@ def test_stepper_updates_and_leaves_a_snapshot(layer_and_inputs):
     assert "t = 3 (store)" in stepper.figure().axes[0].get_title()
     assert bytes(stepper.image.value).startswith(b"\x89PNG") and stepper.image.value != before
     assert "t = 3" in stepper.table.value
-    bundle = stepper._repr_mimebundle_()
+    bundle, _ = stepper._repr_mimebundle_()
     assert "6 time steps, 3 units" in bundle["text/plain"] and bundle["image/png"]
     with pytest.raises(ValueError, match=r"\(time steps, features\)"):
         gates.GateStepper(layer, inputs)

@@ -56,4 +56,4 @@ def test_explorer_reacts_to_its_controls():
     assert "Not a valid stack" in explorer.message.value and bytes(explorer.image.value) == b""
     explorer.controls["dilation"].value = 1
     assert "receptive field" in explorer.message.value and explorer.image.value
-    assert "lengths: 16 →" in explorer._repr_mimebundle_()["text/plain"]
+    assert "lengths: 16 →" in explorer._repr_mimebundle_()[0]["text/plain"]

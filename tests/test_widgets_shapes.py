@@ -39,7 +39,7 @@ def test_shape_explorer_controls_have_stable_descriptions():
 
 
 def test_static_snapshot_carries_text_and_html():
-    bundle = widgets.ShapeExplorer(units=7)._repr_mimebundle_()
+    bundle, _ = widgets.ShapeExplorer(units=7)._repr_mimebundle_()
     assert "Output shape: (32, 7)" in bundle["text/plain"]
     assert "Output shape: (32, 7)" in bundle["text/html"]
     assert "application/vnd.jupyter.widget-view+json" in bundle

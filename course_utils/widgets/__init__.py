@@ -3,12 +3,19 @@
 One module per topic. Every widget is an :class:`Explorer`: in JupyterLab it is live; in a
 notebook opened without a front-end (GitHub, nbval, nbconvert) its output still shows a static
 snapshot of its initial view, so the notebook reads well everywhere.
+
+Figures are rendered at ``SCALE`` image pixels per CSS pixel and shown at their CSS size, both in
+the live widget (:class:`FigureImage`) and in the snapshot, so that they stay sharp on
+high-density displays.
 """
 
 import base64
 import io
 
 import ipywidgets
+
+DPI = 90  # CSS pixels per inch of a figure
+SCALE = 2  # image pixels per CSS pixel
 
 
 class Explorer(ipywidgets.VBox):
@@ -27,9 +34,12 @@ class Explorer(ipywidgets.VBox):
         raise NotImplementedError
 
     def _repr_mimebundle_(self, **kwargs):
+        """The live widget's data and the snapshot's, with the snapshot PNG's CSS width."""
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle.update(self.snapshot())
-        return bundle
+        if "image/png" not in bundle:
+            return bundle, {}
+        return bundle, {"image/png": {"width": css_width(bundle["image/png"])}}
 
 
 def _show_whole_labels(widget):
@@ -47,7 +57,26 @@ def _show_whole_labels(widget):
 
 
 def figure_png(fig):
-    """A matplotlib figure as base64 PNG text, for a MIME bundle."""
+    """A matplotlib figure as base64 PNG text, ``SCALE`` times the resolution it is shown at."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=90)
+    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=DPI * SCALE)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def css_width(png):
+    """The width in CSS pixels at which to show ``png``, base64 text from :func:`figure_png`."""
+    header = base64.b64decode(png[:32])  # the PNG signature and IHDR chunk: width at bytes 16-19
+    return int.from_bytes(header[16:20], "big") // SCALE
+
+
+class FigureImage(ipywidgets.Image):
+    """An image widget that shows PNGs from :func:`figure_png` at their CSS size."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="png", **kwargs)
+
+    def show(self, png):
+        """Show ``png``, base64 text from :func:`figure_png`, in one update of the front-end."""
+        with self.hold_sync():
+            self.value = base64.b64decode(png)
+            self.width = str(css_width(png))

@@ -1,14 +1,12 @@
 """A widget to continue a chorale with a trained model: pick the seed chorale and the temperature,
 then see the piano roll and hear the result."""
 
-import base64
-
 import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils import music
-from course_utils.widgets import Explorer, figure_png
+from course_utils.widgets import Explorer, FigureImage, figure_png
 
 
 def describe(chorale, seed_steps, temperature):
@@ -49,7 +47,7 @@ class ChoraleExplorer(Explorer):
             continuous_update=False,
             description="temperature",
         )
-        self.roll = ipywidgets.Image(format="png")
+        self.roll = FigureImage()
         self.player = ipywidgets.Audio(format="wav", autoplay=False)
         self.label = ipywidgets.Label()
         for control in (self.choice, self.temperature):
@@ -68,7 +66,7 @@ class ChoraleExplorer(Explorer):
         )
         self._png = figure_png(fig)
         plt.close(fig)
-        self.roll.value = base64.b64decode(self._png)
+        self.roll.show(self._png)
         self.player.value = music.wav_bytes(music.synthesize(self.result, self.tempo))
 
     def snapshot(self):

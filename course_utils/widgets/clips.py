@@ -7,10 +7,9 @@ The logic is in pure functions (:func:`prefix_probabilities`, :func:`summary`); 
 import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from course_utils.diagrams.videos import prefix_view
-from course_utils.widgets import Explorer, figure_png
+from course_utils.widgets import Explorer, FigureImage, figure_png
 
 
 def prefix_probabilities(predict, clip):
@@ -69,9 +68,9 @@ class ClipExplorer(Explorer):
             value=seen or frames, min=1, max=frames, description="frames seen"
         )
         self.text = ipywidgets.Label()
-        self.plot = ipywidgets.Output()
+        self.image = FigureImage()
         super().__init__(
-            [ipywidgets.HBox([self.clip_slider, self.seen_slider]), self.text, self.plot]
+            [ipywidgets.HBox([self.clip_slider, self.seen_slider]), self.text, self.image]
         )
         self._cache = {}
         self.clip_slider.observe(self._update, names="value")
@@ -107,11 +106,9 @@ class ClipExplorer(Explorer):
 
     def _update(self, change=None):
         self.text.value = self._line()
-        with self.plot:
-            self.plot.clear_output(wait=True)
-            fig = self._figure()
-            display(fig)
-            plt.close(fig)
+        fig = self._figure()
+        self.image.show(figure_png(fig))
+        plt.close(fig)
 
     def snapshot(self):
         fig = self._figure()

@@ -1,14 +1,13 @@
 """Data versus model parallelism, step by step (notebook 11): a thin view over
 :func:`course_utils.parallelism.step_plan`."""
 
-import base64
 import html
 
 import ipywidgets
 import matplotlib.pyplot as plt
 
 from course_utils.parallelism import step_plan
-from course_utils.widgets import Explorer, figure_png
+from course_utils.widgets import Explorer, FigureImage, figure_png
 
 
 def step_plan_figure(plan):
@@ -42,7 +41,7 @@ class StepPlanExplorer(Explorer):
             "units": ipywidgets.IntSlider(value=units, min=1, max=1024, description="units"),
             "layers": ipywidgets.IntSlider(value=layers, min=2, max=8, description="GRU layers"),
         }
-        self.summary, self.chart = ipywidgets.HTML(), ipywidgets.Image(format="png")
+        self.summary, self.chart = ipywidgets.HTML(), FigureImage()
         for control in self.controls.values():
             control.observe(lambda change: self._draw(), names="value")
         super().__init__([*self.controls.values(), self.summary, self.chart])
@@ -55,7 +54,7 @@ class StepPlanExplorer(Explorer):
         plan = self.plan()
         self.summary.value = f"<pre>{html.escape(plan.summary())}</pre>"
         fig = step_plan_figure(plan)
-        self.chart.value = base64.b64decode(figure_png(fig))
+        self.chart.show(figure_png(fig))
         plt.close(fig)
 
     def snapshot(self):

@@ -4,13 +4,11 @@
 forecast; :class:`ForecastExplorer` is a slider over the test windows that redraws it.
 """
 
-import base64
-
 import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils.widgets import Explorer, figure_png
+from course_utils.widgets import Explorer, FigureImage, figure_png
 
 
 def _check(inputs, truth, forecasts):
@@ -67,7 +65,7 @@ class ForecastExplorer(Explorer):
         self.slider = ipywidgets.IntSlider(
             value=index, min=0, max=len(truth) - 1, description="window", continuous_update=False
         )
-        self.image = ipywidgets.Image(format="png")
+        self.image = FigureImage()
         self.slider.observe(lambda change: self._draw(), names="value")
         super().__init__([self.slider, self.image])
         self._draw()
@@ -85,7 +83,7 @@ class ForecastExplorer(Explorer):
 
     def _draw(self):
         fig = self._figure()
-        self.image.value = base64.b64decode(figure_png(fig))
+        self.image.show(figure_png(fig))
         plt.close(fig)
 
     def snapshot(self):

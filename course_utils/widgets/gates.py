@@ -7,7 +7,6 @@ reproduces the Keras layer exactly; the functions below are the widget's logic, 
 a browser.
 """
 
-import base64
 import html
 
 import ipywidgets as w
@@ -15,7 +14,7 @@ import numpy as np
 
 from course_utils import cells
 from course_utils.diagrams import cells as cell_diagrams
-from course_utils.widgets import Explorer, figure_png
+from course_utils.widgets import Explorer, FigureImage, figure_png
 
 QUANTITIES = ("h(t-1)", "c(t-1)", "f", "i", "g", "o", "c(t)", "h(t)")
 
@@ -107,7 +106,7 @@ class GateStepper(Explorer):
         self.unit = w.Dropdown(
             options=options, value=MEAN if unit is None else unit, description="diagram"
         )
-        self.image, self.table = w.Image(format="png"), w.HTML()
+        self.image, self.table = FigureImage(), w.HTML()
         for control in (self.step, self.unit):
             control.observe(lambda _: self._update(), names="value")
         super().__init__([w.HBox([play, self.step, self.unit]), self.image, self.table])
@@ -127,7 +126,7 @@ class GateStepper(Explorer):
         )
 
     def _update(self):
-        self.image.value = base64.b64decode(figure_png(self.figure()))
+        self.image.show(figure_png(self.figure()))
         self.table.value = step_table(self.trace, self.inputs, self.step.value,
                                       feature_names=self.feature_names)  # fmt: skip
 

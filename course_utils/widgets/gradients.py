@@ -6,15 +6,13 @@ with respect to the input at each time step and the size of the hidden state at 
 The numbers come from :mod:`course_utils.gradients` (NumPy, a few milliseconds per view).
 """
 
-import base64
-
 import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils import gradients
 from course_utils._checks import positive_int
-from course_utils.widgets import Explorer, figure_png
+from course_utils.widgets import Explorer, FigureImage, figure_png
 
 
 def gradient_curves(activation="tanh", length=100, gain=1.0, *, units=32, batch=64, seed=0):
@@ -69,7 +67,7 @@ class GradientExplorer(Explorer):
             value=gain, min=0.5, max=2.5, step=0.05, description="gain", continuous_update=False
         )
         self.summary = ipywidgets.Label()
-        self.image = ipywidgets.Image(format="png")
+        self.image = FigureImage()
         for control in (self.activation, self.length, self.gain):
             control.observe(lambda change: self._draw(), names="value")
         controls = ipywidgets.HBox([self.activation, self.length, self.gain])
@@ -82,7 +80,7 @@ class GradientExplorer(Explorer):
     def _draw(self):
         fig, summary = self._view()
         self.summary.value = summary
-        self.image.value = base64.b64decode(figure_png(fig))
+        self.image.show(figure_png(fig))
         plt.close(fig)
 
     def snapshot(self):

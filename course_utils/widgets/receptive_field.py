@@ -5,13 +5,11 @@ The logic is in :mod:`course_utils.shapes` (lengths, receptive field, inputs see
 :func:`describe` below turn the controls into a stack and a summary.
 """
 
-import base64
-
 import ipywidgets as w
 
 from course_utils import shapes
 from course_utils.diagrams.receptive_field import conv_stack
-from course_utils.widgets import Explorer, figure_png
+from course_utils.widgets import Explorer, FigureImage, figure_png
 
 DILATIONS = ("constant", "doubling")
 
@@ -81,7 +79,7 @@ class ReceptiveFieldExplorer(Explorer):
             "length": w.IntSlider(value=length, min=4, max=64, description="input steps"),
         }
         self.output_index = w.IntSlider(value=0, min=0, max=0, description="output")
-        self.message, self.image = w.HTML(), w.Image(format="png")
+        self.message, self.image = w.HTML(), FigureImage()
         for control in (*self.controls.values(), self.output_index):
             control.observe(lambda _: self._update(), names="value")
         boxes = list(self.controls.values())
@@ -125,7 +123,7 @@ class ReceptiveFieldExplorer(Explorer):
                 self.output_index.value = top - 1
         index = self.output_index.value
         self.message.value = "<pre>" + describe(layers, length, index) + "</pre>"
-        self.image.value = base64.b64decode(figure_png(conv_stack(layers, length, index)))
+        self.image.show(figure_png(conv_stack(layers, length, index)))
 
     def snapshot(self):
         layers, length, _ = self._state()

@@ -7,10 +7,9 @@ The logic is the pure function :func:`crop_view` (which points a crop keeps, and
 import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from course_utils.diagrams.sketches import draw_sketch
-from course_utils.widgets import Explorer, figure_png
+from course_utils.widgets import Explorer, FigureImage, figure_png
 
 
 def crop_view(sketch, crop, title, probabilities=None, class_names=(), from_origin=True):
@@ -54,8 +53,8 @@ class SketchExplorer(Explorer):
         self.crop = ipywidgets.IntSlider(
             value=min(crop, longest), min=2, max=longest, description="crop at"
         )
-        self.plot = ipywidgets.Output()
-        super().__init__([ipywidgets.HBox([self.klass, self.index, self.crop]), self.plot])
+        self.image = FigureImage()
+        super().__init__([ipywidgets.HBox([self.klass, self.index, self.crop]), self.image])
         for control in (self.klass, self.index, self.crop):
             control.observe(self._update, names="value")
         self._update()
@@ -81,11 +80,9 @@ class SketchExplorer(Explorer):
         )
 
     def _update(self, change=None):
-        with self.plot:
-            self.plot.clear_output(wait=True)
-            fig, _ = self._figure()
-            display(fig)
-            plt.close(fig)
+        fig, _ = self._figure()
+        self.image.show(figure_png(fig))
+        plt.close(fig)
 
     def snapshot(self):
         fig, _ = self._figure()
