@@ -155,11 +155,15 @@ def corpus_files():
 
 
 def _convert_file(path):
-    """One corpus file → its ``(steps, 4)`` array, or the reason it is skipped (in a worker)."""
+    """One corpus file → its ``(steps, 4)`` array, or the reason it is skipped (in a worker).
+
+    music21 would also store each parsed score in its own cache (its temporary folder) and read
+    it back, which doubles the cost of a first parse; the arrays are cached instead.
+    """
     from music21 import converter
 
     try:
-        return convert_score(converter.parse(path))
+        return convert_score(converter.parse(path, storePickle=False))
     except NotConvertible as exc:
         return exc.reason
     except Exception:  # music21 raises many types on files it cannot read
