@@ -5,11 +5,12 @@ Both read the QuickDraw tutorial's TFRecord format (see :mod:`course_utils.datas
 - :func:`textbook_dataset` is the pipeline of the book's solution: shuffle, ``batch(32)``, parse
   each batch, pad it to its longest sketch, crop to 100 points, ``prefetch(1)``. Every epoch
   parses the records again, and a batch holding one long sketch pads all 32 to its length.
-- :func:`sketch_dataset` parses in large batches once and caches the sketches as ragged tensors,
-  a chunk of thousands at a time; each epoch only permutes each chunk and groups its sketches into
-  batches of similar length (sorting windows of a few batches), all in whole-chunk operations, so
-  little padding is computed; it scales the offsets to unit spread, and prefetches with
-  ``AUTOTUNE``.
+- :func:`sketch_dataset` parses in large batches once, crops where a limit is given (notebook 09
+  and the benchmark use the book's 100 points) and caches the sketches as ragged tensors, a chunk
+  of thousands at a time; each epoch only permutes each chunk and groups its sketches into
+  batches of similar length (sorting windows of a few batches), all in whole-chunk operations
+  with a single gather of the sketches, so little padding is computed; it scales the offsets to
+  unit spread, and prefetches with ``AUTOTUNE``.
 
 Lengths are cropped only where a limit is given; :func:`crop_report` measures what a crop cuts.
 """
@@ -72,22 +73,32 @@ def from_arrays(inks, labels):
 
 def lengths_of(dataset):
     """The length of every sketch of an unbatched ``(ink, label)`` dataset, as a NumPy array."""
-    return np.fromiter(dataset.map(lambda ink, label: tf.shape(ink)[0]).as_numpy_iterator(), int)
+    lengths = dataset.map(lambda ink, label: tf.shape(ink)[0]).batch(4096)
+    return np.concatenate(list(lengths.as_numpy_iterator())).astype(int)
 
 
 def offset_scale(dataset, take=5000):
     """The standard deviation of Δx and Δy over (up to ``take``) sketches: the unit to divide by."""
-    points = np.concatenate([ink[:, :2] for ink, _ in dataset.take(take).as_numpy_iterator()])
-    return float(points.std())
+    offsets = dataset.take(take).map(lambda ink, label: ink[:, :2]).ragged_batch(take)
+    return float(next(iter(offsets)).flat_values.numpy().std())
 
 
 def sketch_dataset(
-    elements, batch_size, *, window=32, scale=1.0, shuffle_buffer=None, seed=None, cache=True
+    elements,
+    batch_size,
+    *,
+    crop=None,
+    window=32,
+    scale=1.0,
+    shuffle_buffer=None,
+    seed=None,
+    cache=True,
 ):
     """Batches of similar-length sketches from unbatched ``(ink, label)`` elements.
 
     Holds the sketches as ragged tensors in chunks of ``shuffle_buffer`` sketches (at least one
-    window of ``window`` batches) and caches them (``cache``). When ``shuffle_buffer`` is given,
+    window of ``window`` batches), keeps at most ``crop`` points of each (the first ones; all of
+    them when ``crop`` is ``None``) and caches them (``cache``). When ``shuffle_buffer`` is given,
     every epoch shuffles the chunks, permutes the sketches of each chunk and shuffles the batches.
     A window at a time, it sorts the sketches by length and cuts them into batches, each padded
     only to its own longest sketch. Each step works on a whole chunk, not sketch by sketch (with
@@ -96,6 +107,7 @@ def sketch_dataset(
     """
     positive_int("batch_size", batch_size)
     positive_int("window", window)
+    positive_int("crop", crop, allow_none=True)
     positive_int("shuffle_buffer", shuffle_buffer, allow_none=True)
     if not scale > 0:
         raise ValueError(f"scale must be a positive number, got {scale!r}.")
@@ -103,12 +115,13 @@ def sketch_dataset(
 
     def sort_and_cut(ink, label, key=None):
         n = tf.shape(label, out_type=tf.int64)[0]
+        order = tf.range(n)
         if key is not None:  # a new permutation of the chunk each epoch
-            order = tf.argsort(tf.random.stateless_uniform([n], seed=key))
-            ink, label = tf.gather(ink, order), tf.gather(label, order)
-        lengths = ink.row_lengths()
+            order = tf.cast(tf.argsort(tf.random.stateless_uniform([n], seed=key)), tf.int64)
+        lengths = tf.gather(ink.row_lengths(), order)
         by_window_then_length = (tf.range(n) // per_window) * (tf.reduce_max(lengths) + 1) + lengths
-        order = tf.argsort(by_window_then_length, stable=True)
+        # Permute, then sort each window: one gather of the sketches for both.
+        order = tf.gather(order, tf.argsort(by_window_then_length, stable=True))
         starts = tf.range(0, n, batch_size)
         return (
             tf.RaggedTensor.from_row_starts(tf.gather(ink, order), starts),
@@ -116,6 +129,8 @@ def sketch_dataset(
         )
 
     ds = elements.ragged_batch(max(shuffle_buffer or 0, per_window))
+    if crop is not None:
+        ds = ds.map(lambda ink, label: (ink[:, :crop], label))
     if cache:
         ds = ds.cache()
     if shuffle_buffer:

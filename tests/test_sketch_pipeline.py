@@ -98,6 +98,18 @@ def test_sketch_dataset_keeps_every_sketch_and_sorts_each_window(shards):
     assert all(high <= next_low for (_, high), (next_low, _) in itertools.pairwise(spans))
 
 
+def test_sketch_dataset_crops_each_sketch(shards):
+    files, inks, labels = shards
+    ds = sp.sketch_dataset(sp.sketches(files), 8, crop=12, window=12, shuffle_buffer=90, seed=4)
+    got = []
+    for ink, label in ds.as_numpy_iterator():
+        rows = [_trim(row) for row in ink]
+        assert ink.shape[1] == max(len(row) for row in rows) <= 12
+        got += [(row.tolist(), int(y)) for row, y in zip(rows, label, strict=True)]
+    want = [(ink[:12].tolist(), int(y)) for ink, y in zip(inks, labels, strict=True)]
+    assert sorted(got) == sorted(want)  # the first 12 points of every sketch, once
+
+
 def test_sketch_dataset_reshuffles_each_epoch(shards):
     files, _, _ = shards
     ds = sp.sketch_dataset(sp.sketches(files), 8, window=2, shuffle_buffer=90, seed=3)
@@ -144,6 +156,8 @@ def test_bad_arguments_get_clear_errors(shards):
         sp.sketches(files, max_length=0)
     with pytest.raises(ValueError, match="batch_size must be a positive integer"):
         sp.sketch_dataset(sp.sketches(files), 0)
+    with pytest.raises(ValueError, match="crop must be a positive integer"):
+        sp.sketch_dataset(sp.sketches(files), 8, crop=0)
     with pytest.raises(ValueError, match="scale must be a positive number"):
         sp.sketch_dataset(sp.sketches(files), 8, scale=0)
     with pytest.raises(ValueError, match="as many labels as inks"):
