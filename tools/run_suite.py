@@ -5,7 +5,8 @@ Usage: python tools/run_suite.py [--phases NAME,NAME] [--workers N] [PYTEST_ARGS
 Runs every phase even when one fails, prints each phase's time and result, and exits 1 if any
 failed. Tests run on ``--workers`` processes side by side (pytest-xdist; the number of CPU cores,
 at most 2, by default); notebooks go one per worker at a time (``--dist loadfile``), so that a
-notebook's cells share one kernel under nbval.
+notebook's cells share one kernel under nbval; in the browser phase each worker starts its own lab
+server and browser.
 """
 
 import argparse
@@ -40,7 +41,7 @@ def phases(workers, extra):
         "unit": [pytest("tests", *ignored, *by_test, *extra)],
         "grader": [pytest(*GRADER_TESTS, *by_test, *extra)],
         "notebooks": [pytest("notebooks", *by_file, *extra)],
-        "browser": [pytest(*BROWSER_TESTS, *extra)],
+        "browser": [pytest(*BROWSER_TESTS, *by_test, *extra)],
     }
 
 
