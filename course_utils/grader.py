@@ -10,7 +10,8 @@ The run happens in a fresh kernel (:mod:`course_utils.kernel_runner`) that impor
 of ``course_utils``, so that an answer that rewrites the package's files changes only this
 grading's copy; the guard (:mod:`course_utils._guard`) protects every test cell. If an answer
 kills the kernel or runs past the time limit, that answer is replaced by the stub and the notebook
-is run again, so that the other answers are still graded. A test earns its points when it runs to its end without raising.
+is run again, so that the other answers are still graded. A test earns its points when it runs to
+its end without raising.
 """
 
 import ast

@@ -74,7 +74,7 @@ def from_arrays(inks, labels):
 def lengths_of(dataset):
     """The length of every sketch of an unbatched ``(ink, label)`` dataset, as a NumPy array."""
     lengths = dataset.map(lambda ink, label: tf.shape(ink)[0]).batch(4096)
-    return np.concatenate(list(lengths.as_numpy_iterator())).astype(int)
+    return np.concatenate([np.empty(0, int), *lengths.as_numpy_iterator()]).astype(int)
 
 
 def offset_scale(dataset, take=5000):

@@ -10,6 +10,7 @@ import linecache
 import sys
 
 STUB = "raise NotImplementedError()"
+STUB_HINT = f"write your answer in place of `{STUB}`, run that cell, then its check."
 _RED, _PLAIN = "\x1b[0;31m", "\x1b[0m"
 
 
@@ -35,17 +36,13 @@ def message(shell, error, tb):
         return None
     innermost = _line(frames[-1])
     if isinstance(error, NotImplementedError) and innermost == STUB:
-        return message_for_stub()
+        return STUB_HINT
     cell = _source(frames[0])
     if isinstance(error, NameError) and "grading.check" in cell:
         return (
             f"`{error.name}` is not defined: write the answer cell above, run it, then this check."
         )
     return None
-
-
-def message_for_stub():
-    return f"write your answer in place of `{STUB}`, run that cell, then its check."
 
 
 def _show(shell, etype, value, tb, tb_offset=None):

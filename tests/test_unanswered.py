@@ -26,13 +26,13 @@ def run(shell, code, error):
 
 def test_the_answer_stub_says_what_to_do(shell):
     shown = run(shell, "# YOUR CODE HERE\nraise NotImplementedError()", NotImplementedError)
-    assert shown == [NOT_ANSWERED + unanswered.message_for_stub()]
+    assert shown == [NOT_ANSWERED + unanswered.STUB_HINT]
 
 
 def test_a_check_calling_a_stubbed_function_says_the_same(shell):
     shell.run_cell("def twice(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()")
     shown = run(shell, "grading.check_equal(twice(2), 4, what='twice(2)')", NotImplementedError)
-    assert shown == [NOT_ANSWERED + unanswered.message_for_stub()]
+    assert shown == [NOT_ANSWERED + unanswered.STUB_HINT]
 
 
 def test_a_check_of_an_undefined_answer_names_it(shell):
