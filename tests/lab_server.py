@@ -69,10 +69,13 @@ class LabServer:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
 
+    def kernels(self):
+        """The kernels the server runs, as its REST API lists them."""
+        return json.loads(self.get("/api/kernels", self.token)[1])
+
     def shut_down_kernels(self):
         """Stop every kernel the server runs, e.g. the last notebook's before opening the next."""
-        _, body = self.get("/api/kernels", self.token)
-        for kernel in json.loads(body):
+        for kernel in self.kernels():
             self.get(f"/api/kernels/{kernel['id']}", self.token, method="DELETE")
 
     def stop(self):
