@@ -156,6 +156,7 @@ def run_all(page, lab, notebook):
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
             return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
         }""",
+        polling=500,  # ms: every animation frame would keep the browser busy
         timeout=300_000,
     )
 
