@@ -28,8 +28,11 @@ crop, the textbook computes 100 steps per sketch (nearly every batch of 32 holds
 points or more: 29% padding), the course about 72 (2% padding), 1.39× fewer; the rest is the
 batch of 128 sharing the LSTMs' per-step cost on a CPU. A batch of 256 (``--batch 256``, one
 training each, load average below 3) gave 3.08× (2.96× per CPU-second) with course 79.9% / 96.4%,
-textbook 78.8% / 95.9%, but it is not notebook 09's pipeline: there, 8,000 sketches make 32 steps
-an epoch. Without the crop (``--crop 0``) the course keeps every point, about 92 steps per sketch
+textbook 78.8% / 95.9%; a second measurement (``--batch 256 --repeats 2``, another 2-core CPU,
+idle) gave 3.43× (3.32× per CPU-second) with course 78.8% (78.6–79.0%) / 95.9% (95.9–96.0%),
+textbook 79.1% (78.9–79.4%) / 95.9% (95.7–96.1%): top-1 0.3 points lower, so not "equal or
+better" either time. Nor is it notebook 09's pipeline: there, 8,000 sketches make 32 steps an
+epoch at 256. Without the crop (``--crop 0``) the course keeps every point, about 92 steps per sketch
 (9% padding): measured before ``--crop`` was added, 1.70× at batch 64 and 2.28× at batch 128, with
 a top-1 of about 88% (the end of a long sketch helps tell classes apart). Shorter runs are not a
 guide: with ``--sketches 8000 --epochs 3`` the batches of 128 take too few steps (course top-1
