@@ -69,12 +69,11 @@ playwright = pytest.importorskip("playwright.sync_api", reason="playwright is no
 def lab(tmp_path_factory):
     folder = tmp_path_factory.mktemp("notebooks")
     for key, name in NOTEBOOKS.items():
+        source = ROOT / "notebooks" / name
         if key in LITERAL_WIDGETS:
-            nbformat.write(
-                setup_and_widget(nbformat.read(ROOT / "notebooks" / name, 4)), folder / name
-            )
-        elif (ROOT / "notebooks" / name).exists():
-            shutil.copy(ROOT / "notebooks" / name, folder / name)
+            nbformat.write(setup_and_widget(nbformat.read(source, 4)), folder / name)
+        elif source.exists():
+            shutil.copy(source, folder / name)
     nbformat.write(student_03(), folder / STUDENT_03)
     ARTIFACTS.mkdir(exist_ok=True)
     server = LabServer(notebook_dir=folder)
