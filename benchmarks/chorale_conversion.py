@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from course_utils import device
-from course_utils.datasets import chorales
+from course_utils.chorales import data as chorales
 
 
 def timed(files, workers):

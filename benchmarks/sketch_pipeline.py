@@ -47,9 +47,10 @@ import math
 import statistics
 import time
 
-from course_utils import config, sketch_pipeline, training
+from course_utils import config, training
 from course_utils._quiet import import_tensorflow
-from course_utils.datasets import sketches
+from course_utils.sketches import data as sketches
+from course_utils.sketches import pipeline as sketch_pipeline
 
 tf = import_tensorflow()
 import keras  # noqa: E402  (after the quiet TensorFlow import)
@@ -95,6 +96,12 @@ def main(argv=None):
     parser.add_argument(
         "--learning-rate", type=float, default=1e-3, help="peak, at batch 32 (scaled)"
     )
+    parser.add_argument(
+        "--scaling",
+        choices=("linear", "sqrt"),
+        default="linear",
+        help="peak learning rate ∝ batch size, or ∝ its square root",
+    )
     parser.add_argument("--repeats", type=int, default=1, help="trainings of each, new seeds")
     args = parser.parse_args(argv)
 
@@ -132,13 +139,14 @@ def main(argv=None):
     seconds = {name: [] for name in runs}  # every epoch but each training's first (tracing)
     cpu_seconds = {name: [] for name in runs}  # the same epochs' CPU time, all threads
     scores = {name: [] for name in runs}  # (top-1, top-5) of each training
+    exponent = 1 if args.scaling == "linear" else 0.5
     for repeat in range(args.repeats):
         keras.utils.set_random_seed(config.seed() + repeat)
         models = {
             name: build_model(
                 n_classes,
                 training.warmup_cosine(
-                    args.learning_rate * batch[name] / 32,
+                    args.learning_rate * (batch[name] / 32) ** exponent,
                     math.ceil(n / batch[name]),
                     args.epochs,
                 ),

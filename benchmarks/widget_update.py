@@ -12,7 +12,7 @@ import itertools
 import statistics
 import time
 
-from course_utils.widgets.shapes import ShapeExplorer, StackExplorer
+from course_utils.shapes.widget import ShapeExplorer, StackExplorer
 
 
 def median_update_ms(explorer, changes, repeats=200):

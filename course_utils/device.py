@@ -12,8 +12,8 @@ device (the CPU, or a single GPU) in two, so that data parallelism can be practi
 """
 
 from course_utils import config
-from course_utils._checks import positive_int
 from course_utils._quiet import import_tensorflow
+from course_utils.validation import positive_int
 
 tf = import_tensorflow()
 

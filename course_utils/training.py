@@ -10,7 +10,7 @@ import keras
 import matplotlib.pyplot as plt
 from IPython.display import display
 
-from course_utils._checks import positive_int
+from course_utils.validation import positive_int
 
 
 class EpochLine(keras.callbacks.Callback):

@@ -9,7 +9,7 @@ model into a graph and reports what each choice costs.
 import time
 from dataclasses import dataclass
 
-from course_utils._checks import positive_int
+from course_utils.validation import positive_int
 
 CELLS = ("SimpleRNN", "LSTM", "GRU")
 

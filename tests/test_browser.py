@@ -21,11 +21,11 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from course_utils.parallelism import step_plan
-from course_utils.release import student_version
-from course_utils.widgets.gradients import gradient_figure
-from course_utils.widgets.receptive_field import build_stack, describe
-from course_utils.widgets.shapes import layer_report, stack_report
+from course_utils.convolution.widget import build_stack, describe
+from course_utils.distribution.parallelism import step_plan
+from course_utils.gradients.widget import gradient_figure
+from course_utils.grading.release import student_version
+from course_utils.shapes.widget import layer_report, stack_report
 from tests.lab_server import ROOT, LabServer
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -431,7 +431,7 @@ def test_a_student_version_runs_to_the_end_with_feedback(lab, page):
     playwright.expect(cells.nth(checks["ex1-seq2seq-flags-check"])).to_contain_text("✓")
     wrong = cells.nth(checks["ex3-repair-check"]).locator(".jp-OutputArea")
     playwright.expect(wrong).to_contain_text("AssertionError: the family of your stack is")
-    assert "grading.py" not in wrong.inner_text() and "Traceback" not in wrong.inner_text()
+    assert "grading/__init__.py" not in wrong.inner_text() and "Traceback" not in wrong.inner_text()
     stub = "not answered yet: write your answer in place of `raise NotImplementedError()`"
     for check, name in (
         ("ex2-seq2vec-check", "classifier"),

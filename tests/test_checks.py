@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from course_utils._checks import positive_int
+from course_utils.validation import positive_int
 
 
 def test_positive_int_returns_a_python_int():

@@ -7,7 +7,7 @@ import pytest
 from music21 import chord, meter, note, stream
 
 from course_utils import datasets
-from course_utils.datasets import chorales
+from course_utils.chorales import data as chorales
 
 
 def _score(voices, time_signature="4/4"):

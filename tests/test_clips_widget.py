@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from course_utils.diagrams import videos as video_diagrams
-from course_utils.widgets import clips
+from course_utils.videos import figures as video_diagrams
+from course_utils.videos import widget as clips
 
 NAMES = ("a", "b", "c")
 

@@ -5,7 +5,7 @@ import datetime
 import numpy as np
 import pytest
 
-from course_utils.datasets import dates
+from course_utils.seq2seq import dates
 
 
 @pytest.mark.parametrize(

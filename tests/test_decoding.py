@@ -1,11 +1,11 @@
-"""course_utils.decoding: greedy and beam search against exhaustive search on small Markov chains."""
+"""course_utils.seq2seq.decoding: greedy and beam search against exhaustive search on small Markov chains."""
 
 import itertools
 
 import numpy as np
 import pytest
 
-from course_utils import decoding
+from course_utils.seq2seq import decoding
 
 PAD, SOS, EOS = 0, 1, 2
 
@@ -142,7 +142,7 @@ def test_states_with_different_rows_are_refused():
 
 
 def test_beam_table_marks_right_and_wrong_outputs():
-    from course_utils.widgets.decoding import beam_table
+    from course_utils.seq2seq.widget import beam_table
 
     table = beam_table(
         "April 22, 2019", "2019-04-22", ("2019-04-02", np.log(0.5)), [("2019-04-22", np.log(0.25))]
@@ -154,7 +154,7 @@ def test_beam_table_marks_right_and_wrong_outputs():
 
 
 def test_beam_explorer_follows_its_sliders():
-    from course_utils.widgets.decoding import BeamExplorer
+    from course_utils.seq2seq.widget import BeamExplorer
 
     calls = []
 

@@ -3,7 +3,7 @@
 import pytest
 from matplotlib.figure import Figure
 
-from course_utils.diagrams import cells as diagrams
+from course_utils.cells import figures as diagrams
 
 
 def _texts(fig):

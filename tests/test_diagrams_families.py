@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from course_utils.diagrams import families  # noqa: E402
+from course_utils import families  # noqa: E402
 
 
 def _labels(ax):

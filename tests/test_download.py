@@ -204,7 +204,7 @@ def test_default_source_follows_the_profile(monkeypatch):
 
 
 def test_atomic_file_and_folder_leave_nothing_when_the_block_fails(tmp_path):
-    from course_utils.datasets.download import atomic_file, atomic_folder
+    from course_utils.download import atomic_file, atomic_folder
 
     with atomic_file(tmp_path / "cache.npz") as partial:
         partial.write_bytes(b"whole")

@@ -15,9 +15,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from course_utils import grader
-from course_utils.__main__ import main
-from course_utils.release import student_version
+from course_utils.grading import grader
+from course_utils.grading.cli import main
+from course_utils.grading.release import student_version
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
@@ -366,7 +366,7 @@ def test_hostile_submission_gets_the_score_it_deserves(case, course, tmp_path):
 
 
 def test_a_submission_does_not_alter_the_checks_on_disk(course, tmp_path):
-    installed = Path(grader.PACKAGE_DIR / "grading.py")
+    installed = Path(grader.PACKAGE_DIR / "grading" / "__init__.py")
     before = installed.read_bytes()
     seen = tmp_path / "imported-from.txt"
     patch = (

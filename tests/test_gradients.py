@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from course_utils import gradients  # noqa: E402
-from course_utils.widgets.gradients import (  # noqa: E402
+from course_utils.gradients.widget import (  # noqa: E402
     GradientExplorer,
     gradient_curves,
     gradient_figure,

@@ -1,4 +1,4 @@
-"""course_utils.multiworker: TF_CONFIG, and a real two-worker cluster on 127.0.0.1."""
+"""course_utils.distribution.multiworker: TF_CONFIG, and a real two-worker cluster on 127.0.0.1."""
 
 import subprocess
 import sys
@@ -7,7 +7,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from course_utils import multiworker
+from course_utils.distribution import multiworker
 
 
 def test_tf_config_names_the_cluster_and_this_worker():
@@ -63,7 +63,7 @@ def started(monkeypatch):
 
     def recording(*args, **kwargs):
         process = popen(*args, **kwargs)
-        if "course_utils.multiworker" in args[0]:
+        if "course_utils.distribution.multiworker" in args[0]:
             processes.append(process)
         return process
 
@@ -116,7 +116,8 @@ def test_train_validates(kwargs):
 def test_train_under_mirrored_strategy_on_two_logical_devices_matches_one_device():
     code = """
         import numpy as np
-        from course_utils import device, multiworker
+        from course_utils import device
+        from course_utils.distribution import multiworker
         strategy = device.setup(split=2)  # logical devices must be set before TensorFlow starts
         import tensorflow as tf
         _, mirrored = multiworker.train(strategy, per_replica_batch=8, epochs=3)

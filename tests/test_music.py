@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from music21 import converter
 
-from course_utils import music
-from course_utils.widgets import chorales as chorale_widgets
+from course_utils.chorales import music
+from course_utils.chorales import widget as chorale_widgets
 
 CHORALE = np.array(
     [[72, 67, 64, 48]] * 4 + [[74, 67, 65, 0]] * 2 + [[74, 69, 65, 50]] * 2, dtype=np.int32

@@ -1,11 +1,11 @@
-"""course_utils.datasets.number_words: numbers in words, targets of varying length."""
+"""course_utils.seq2seq.number_words: numbers in words, targets of varying length."""
 
 import collections
 
 import numpy as np
 import pytest
 
-from course_utils.datasets import number_words as nw
+from course_utils.seq2seq import number_words as nw
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
-"""course_utils.parallelism.step_plan against Keras, and its widget without a browser."""
+"""course_utils.distribution.parallelism.step_plan against Keras, and its widget without a browser."""
 
 import pytest
 
-from course_utils import parallelism
+from course_utils.distribution import parallelism
 
 
 @pytest.mark.parametrize("layers, units, features", [(2, 32, 1), (3, 8, 5), (4, 64, 2)])
@@ -35,7 +35,7 @@ def test_rejects_bad_sizes(name):
 
 
 def test_widget_follows_its_sliders_and_has_a_static_snapshot():
-    from course_utils.widgets.distribution import StepPlanExplorer
+    from course_utils.distribution.widget import StepPlanExplorer
 
     explorer = StepPlanExplorer(examples=1000)
     assert explorer.plan().global_batch == 64

@@ -7,8 +7,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course_utils.__main__ import main
-from course_utils.release import release, student_version
+from course_utils.grading.cli import main
+from course_utils.grading.release import release, student_version
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))

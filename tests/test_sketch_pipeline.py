@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_utils import sketch_pipeline as sp
-from course_utils.datasets import sketches as sk
+from course_utils.sketches import data as sk
+from course_utils.sketches import pipeline as sp
 
 tf = sp.tf
 

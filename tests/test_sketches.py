@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_utils import datasets
-from course_utils.datasets import sketches as sk
+from course_utils.sketches import data as sk
 
 
 def test_stroke3_round_trip():
@@ -209,7 +209,7 @@ def test_loader_b_refuses_bad_sizes():
 def test_crop_view_keeps_the_first_points():
     import matplotlib.pyplot as plt
 
-    from course_utils.widgets.sketches import SketchExplorer, crop_view
+    from course_utils.sketches.widget import SketchExplorer, crop_view
 
     sketch = sk.generate(1, seed=0)[0][0]
     fig, kept = crop_view(sketch, 5, "demo")

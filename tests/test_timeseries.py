@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from course_utils.datasets import DatasetUnavailable, timeseries
+from course_utils.datasets import DatasetUnavailable
+from course_utils.forecasting import data as timeseries
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +133,7 @@ def test_forecast_figure_and_explorer():
     import matplotlib
 
     matplotlib.use("Agg")
-    from course_utils.widgets.forecasts import ForecastExplorer, forecast_figure
+    from course_utils.forecasting.widget import ForecastExplorer, forecast_figure
 
     inputs = np.arange(30.0).reshape(3, 10)
     truth = np.ones((3, 7))

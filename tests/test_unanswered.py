@@ -3,7 +3,7 @@
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from course_utils import unanswered
+from course_utils.grading import unanswered
 
 NOT_ANSWERED = "\x1b[0;31mnot answered yet\x1b[0m: "
 

@@ -10,7 +10,8 @@ from unittest import mock
 import numpy as np
 import pytest
 
-from course_utils.datasets import ChecksumMismatch, DatasetUnavailable, videos
+from course_utils.datasets import ChecksumMismatch, DatasetUnavailable
+from course_utils.videos import data as videos
 
 # --- the generated clips -------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from IPython.core.formatters import DisplayFormatter  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from course_utils import widgets  # noqa: E402
-from course_utils.widgets.gradients import GradientExplorer  # noqa: E402
+from course_utils.gradients.widget import GradientExplorer  # noqa: E402
 
 
 def pixel_width(png):

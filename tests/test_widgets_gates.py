@@ -5,7 +5,7 @@ import pytest
 
 from course_utils import cells
 from course_utils._quiet import import_tensorflow
-from course_utils.widgets import gates
+from course_utils.cells import widget as gates
 
 import_tensorflow()
 import keras  # noqa: E402

@@ -3,8 +3,8 @@
 import pytest
 
 from course_utils import shapes
-from course_utils.diagrams.receptive_field import conv_stack
-from course_utils.widgets import receptive_field as rf
+from course_utils.convolution import widget as rf
+from course_utils.convolution.figures import conv_stack
 
 
 def test_build_stack():

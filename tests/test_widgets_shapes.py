@@ -1,7 +1,7 @@
 """The shape widgets: controls drive the views, the views come from ``course_utils.shapes``."""
 
 from course_utils import shapes
-from course_utils.widgets import shapes as widgets
+from course_utils.shapes import widget as widgets
 
 
 def test_layer_report_names_the_output_shape_states_and_parameters():

@@ -1,0 +1,273 @@
+"""Data parallelism across machines, practised on one: a ``MultiWorkerMirroredStrategy`` cluster
+of worker processes on 127.0.0.1.
+
+Each worker is a separate Python process that learns its place in the cluster from the
+``TF_CONFIG`` environment variable (see :func:`tf_config`), joins the others, and trains the same
+small GRU regressor on its shard of every global batch; gradients are all-reduced across the
+workers after every step, so every worker ends with the same weights::
+
+    results = run_local_cluster(workers=2)
+    results[0]["weights"] == results[1]["weights"]   # (to float precision)
+
+On real machines the only change is the addresses in ``TF_CONFIG``: one ``host:port`` per machine.
+Run ``python -m course_utils.distribution.multiworker`` to watch a two-worker run from a terminal.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+from course_utils.validation import positive_int
+
+FEATURES, STEPS_PER_SEQUENCE, UNITS = 3, 8, 4
+LEARNING_RATE = 0.03
+
+
+def free_ports(n):
+    """``n`` distinct TCP ports that are free on 127.0.0.1 right now."""
+    positive_int("n", n)
+    sockets = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            sockets.append(s)
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def tf_config(addresses, index):
+    """The ``TF_CONFIG`` dictionary for worker ``index`` of a cluster of workers at ``addresses``.
+
+    >>> tf_config(["10.0.0.1:12345", "10.0.0.2:12345"], 1)
+    {'cluster': {'worker': ['10.0.0.1:12345', '10.0.0.2:12345']}, 'task': {'type': 'worker', 'index': 1}}
+    """
+    if isinstance(addresses, str) or not all(isinstance(a, str) for a in addresses):
+        raise TypeError("addresses must be a list of 'host:port' strings, one per worker.")
+    addresses = list(addresses)
+    if not addresses:
+        raise ValueError("addresses must name at least one worker.")
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(addresses):
+        raise ValueError(f"index must be an integer in 0..{len(addresses) - 1}, got {index!r}.")
+    return {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
+
+
+def training_data(examples=64, seed=0):
+    """The regression task every worker (and a single-device reference) trains on: the sum of
+    the first feature over the sequence, divided by √(time steps) so that its variance is about 1
+    (predicting the mean of the targets scores a loss equal to their variance)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(examples, STEPS_PER_SEQUENCE, FEATURES)).astype("float32")
+    y = x[:, :, 0].sum(axis=1, keepdims=True) / np.sqrt(STEPS_PER_SEQUENCE)
+    return x, y.astype("float32")
+
+
+def build_model():
+    """A small GRU regressor; call it inside the strategy's scope."""
+    import keras
+
+    return keras.Sequential(
+        [
+            keras.Input((STEPS_PER_SEQUENCE, FEATURES)),
+            keras.layers.GRU(UNITS),
+            keras.layers.Dense(1, dtype="float32"),
+        ]
+    )
+
+
+def train(strategy, per_replica_batch, epochs, seed=0):
+    """Train :func:`build_model` under ``strategy`` with Adam in a custom loop.
+
+    Returns (mean loss per epoch, final weights as nested lists). A custom loop rather than
+    ``model.fit``: Keras 3's ``fit`` does not run under ``MultiWorkerMirroredStrategy`` (see
+    :func:`fit_error`, and keras-team/keras#20585), while ``strategy.run`` does, on any strategy.
+    One iterator runs through all the epochs: measured on a 2-core CPU, a new iterator per epoch
+    added about a second per epoch to the two-worker cluster.
+    """
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    per_replica_batch = positive_int("per_replica_batch", per_replica_batch)
+    epochs = positive_int("epochs", epochs)
+    keras.utils.set_random_seed(seed)
+    x, y = training_data()
+    global_batch = per_replica_batch * strategy.num_replicas_in_sync
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch)
+    steps_per_epoch = len(dataset)
+    dataset = dataset.repeat(epochs).with_options(options)
+    with strategy.scope():
+        model = build_model()
+        optimizer = keras.optimizers.Adam(LEARNING_RATE)
+        optimizer.build(model.trainable_variables)  # its slots, here rather than inside the step
+        mse = keras.losses.MeanSquaredError(reduction="none")
+
+    def replica_step(inputs, targets):
+        with tf.GradientTape() as tape:
+            per_example = mse(targets, model(inputs, training=True))
+            loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_batch)
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
+        return loss
+
+    @tf.function
+    def train_step(inputs, targets):
+        losses = strategy.run(replica_step, args=(inputs, targets))
+        return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
+
+    batches = strategy.experimental_distribute_dataset(dataset)
+    losses = np.array([float(train_step(inputs, targets)) for inputs, targets in batches])
+    history = losses.reshape(epochs, steps_per_epoch).mean(axis=1).tolist()
+    return history, [w.tolist() for w in model.get_weights()]
+
+
+def fit_error(strategy, per_replica_batch, epochs):
+    """Train :func:`build_model` under ``strategy`` with Keras's ``model.fit`` instead of a custom
+    loop; return the error it raises, as ``"Class: first line"``, or None if it trains."""
+    import keras
+    import tensorflow as tf
+
+    x, y = training_data()
+    global_batch = per_replica_batch * strategy.num_replicas_in_sync
+    with strategy.scope():
+        model = build_model()
+        model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse")
+    try:
+        model.fit(
+            tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch), epochs=epochs, verbose=0
+        )
+    except Exception as error:  # whatever Keras raises is what a learner would see
+        return f"{type(error).__name__}: {str(error).splitlines()[0][:120]}"
+    return None
+
+
+def _worker(per_replica_batch, epochs, output, route):
+    """Body of one worker process: join the cluster named by ``TF_CONFIG``, train, write JSON."""
+    from course_utils._quiet import import_tensorflow
+
+    tf = import_tensorflow()
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    result = {"index": json.loads(os.environ["TF_CONFIG"])["task"]["index"]}
+    if route == "fit":
+        result["fit_error"] = fit_error(strategy, per_replica_batch, epochs)
+    else:
+        losses, weights = train(strategy, per_replica_batch, epochs)
+        result.update(
+            chief=strategy.extended.should_checkpoint,
+            replicas=strategy.num_replicas_in_sync,
+            global_batch=per_replica_batch * strategy.num_replicas_in_sync,
+            losses=losses,
+            weights=weights,
+        )
+    with open(output, "w", encoding="utf-8") as f:
+        json.dump(result, f)
+
+
+def _stop(processes):
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+    for process in processes:
+        process.wait()
+
+
+def run_local_cluster(workers=2, per_replica_batch=8, epochs=20, timeout=120, route="loop"):
+    """Start ``workers`` processes on 127.0.0.1 that train together; return their results.
+
+    With ``route="loop"`` (the custom loop of :func:`train`) each result is a dict: ``index``,
+    ``chief`` (whether this worker writes checkpoints and summaries), ``replicas`` (devices in the
+    whole cluster), ``global_batch``, ``losses`` (per epoch) and ``weights`` (nested lists). With
+    ``route="fit"`` it is ``index`` and ``fit_error`` (see :func:`fit_error`). The workers run on
+    the CPU (several processes would compete for one GPU). Every process is killed if the cluster
+    does not finish within ``timeout`` seconds or a worker fails.
+    """
+    if route not in ("loop", "fit"):
+        raise ValueError(f'route must be "loop" or "fit", got {route!r}.')
+    for name, value in (
+        ("workers", workers),
+        ("per_replica_batch", per_replica_batch),
+        ("epochs", epochs),
+    ):
+        positive_int(name, value)
+    addresses = [f"127.0.0.1:{port}" for port in free_ports(workers)]
+    processes, logs = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        outputs = [os.path.join(folder, f"worker{i}.json") for i in range(workers)]
+        try:
+            for i in range(workers):
+                env = dict(
+                    os.environ,
+                    TF_CONFIG=json.dumps(tf_config(addresses, i)),
+                    CUDA_VISIBLE_DEVICES="-1",
+                )
+                log = open(os.path.join(folder, f"worker{i}.log"), "w+", encoding="utf-8")  # noqa: SIM115
+                logs.append(log)
+                command = [
+                    sys.executable,
+                    "-m",
+                    "course_utils.distribution.multiworker",
+                    "--worker",
+                ]
+                command += [str(per_replica_batch), str(epochs), outputs[i], route]
+                processes.append(
+                    subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+                )
+            deadline = time.monotonic() + timeout
+            for i, process in enumerate(processes):
+                try:
+                    code = process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    raise TimeoutError(
+                        f"the {workers}-worker cluster did not finish within {timeout} s."
+                    ) from None
+                if code != 0:
+                    logs[i].seek(0)
+                    tail = logs[i].read()[-2000:]
+                    raise RuntimeError(f"worker {i} failed (exit code {code}):\n{tail}")
+            results = []
+            for path in outputs:
+                with open(path, encoding="utf-8") as f:
+                    results.append(json.load(f))
+            return results
+        finally:
+            _stop(processes)
+            for log in logs:
+                log.close()
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"] and len(argv) == 5:
+        _worker(int(argv[1]), int(argv[2]), argv[3], argv[4])
+        # Leave at once: an orderly exit waits seconds for the cluster's servers to shut down.
+        sys.stdout.flush()
+        os._exit(0)
+    if argv:
+        sys.exit(
+            "usage: python -m course_utils.distribution.multiworker   (runs a two-worker demo)"
+        )
+    start = time.perf_counter()
+    for result in run_local_cluster(workers=2):
+        losses = result["losses"]
+        print(
+            f"worker {result['index']}{' (chief)' if result['chief'] else ''}: "
+            f"{result['replicas']} replicas in the cluster, global batch {result['global_batch']}, "
+            f"loss {losses[0]:.2f} in the first epoch, {losses[-1]:.2f} in the last"
+        )
+    variance = training_data()[1].var()
+    print(f"variance of the targets (the loss of predicting their mean): {variance:.2f}")
+    print(f"two workers trained in sync in {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The ``course`` command (also ``python -m course_utils``): release student versions, grade.
+
+    course release [NOTEBOOK ...] --out DIR
+    course grade SUBMISSION.ipynb [--json] [--source NOTEBOOK]
+
+``grade`` exits with 0 whenever grading ran, whatever the score, and with 2 and a one-line message
+when it could not run (an unreadable file, no matching source notebook, a broken source).
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+REPO_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def _notebooks_dir(given):
+    if given:
+        return Path(given)
+    here = Path("notebooks")
+    return here if here.is_dir() else REPO_NOTEBOOKS
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="course", description="Student versions and grading for the sequence-models course."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    release = commands.add_parser(
+        "release",
+        help="write student versions (solutions stubbed, hidden tests removed, outputs cleared)",
+    )
+    release.add_argument("notebooks", nargs="*", help="notebooks to release (default: all)")
+    release.add_argument("--out", required=True, help="folder to write the student versions to")
+    release.add_argument("--notebooks-dir", help="the course's notebooks (default: notebooks/)")
+    grade = commands.add_parser("grade", help="grade a submitted notebook")
+    grade.add_argument("submission", help="the submitted .ipynb")
+    grade.add_argument("--json", action="store_true", help="print the results as JSON")
+    grade.add_argument("--source", help="the instructor's notebook (default: found in notebooks/)")
+    grade.add_argument("--notebooks-dir", help="the course's notebooks (default: notebooks/)")
+    grade.add_argument("--profile", help="COURSE_PROFILE for the graded run (e.g. smoke)")
+    grade.add_argument(
+        "--cell-timeout", type=float, default=300, help="seconds one cell may run (300)"
+    )
+    grade.add_argument("--timeout", type=float, default=1800, help="seconds for everything (1800)")
+    return parser
+
+
+def _release(args):
+    from course_utils.grading.release import release
+
+    paths = args.notebooks or sorted(_notebooks_dir(args.notebooks_dir).glob("*.ipynb"))
+    for path in release(paths, args.out):
+        print(f"wrote {path}")
+
+
+def _grade(args):
+    from course_utils.grading.grader import grade
+
+    if args.profile:
+        os.environ["COURSE_PROFILE"] = args.profile
+    report = grade(
+        args.submission,
+        source=args.source,
+        notebooks_dir=_notebooks_dir(args.notebooks_dir),
+        cell_timeout=args.cell_timeout,
+        timeout=args.timeout,
+    )
+    print(report.to_json() if args.json else report.table())
+
+
+def main(argv=None):
+    """Run the ``course`` command; returns the exit status."""
+    from course_utils.grading.grader import GradingError
+
+    args = _parser().parse_args(argv)
+    try:
+        (_release if args.command == "release" else _grade)(args)
+    except (GradingError, ValueError, OSError) as error:
+        print(f"course {args.command}: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

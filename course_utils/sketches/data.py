@@ -1,0 +1,662 @@
+"""Quick, Draw! sketches as stroke sequences: two real loaders and a synthetic offline default.
+
+A sketch is a sequence of points, each ``(Δx, Δy, pen_lifted)``: the offset from the previous
+point, and 1 when the pen leaves the paper after this point (the end of a stroke). The real data
+comes in two formats, and the embedded default is written in both, so the same parsing code runs
+offline and online:
+
+- **A. The QuickDraw tutorial TFRecords** (``quickdraw_tutorial_dataset_v1.tar.gz``, about 1 GB,
+  345 classes): shards ``training.tfrecord-0000k-of-00010`` and ``eval.tfrecord-0000k-of-00010``,
+  and the files ``training.tfrecord.classes`` / ``eval.tfrecord.classes`` (one class name a line).
+  Each record holds ``ink`` (float32, the flattened ``length × 3`` array), ``shape``
+  (``[length, 3]``) and ``class_index``. The ink went through the tutorial's preprocessing
+  (:func:`tutorial_ink`): coordinates scaled to [0, 1] per axis, then differenced.
+- **B. The sketch-rnn ``.npz`` files**, one per class (``cat.npz``...): int16 stroke-3 arrays in
+  pixel units under the keys ``train`` (70,000 sketches), ``valid`` and ``test`` (2,500 each),
+  pickled object arrays read with ``encoding="latin1", allow_pickle=True``.
+
+Neither publisher gives checksums for these files, so both loaders pass ``sha256=None``.
+
+The synthetic default (:func:`generate`) draws doodles of :data:`SYNTHETIC_CLASSES`, real
+QuickDraw classes in groups that look alike (:data:`SYNTHETIC_GROUPS`), the way people draw them:
+points spaced along each stroke as in a simplified drawing (straight lines sparser than curves),
+wobble and jitter, rotation, shear and stretch, parts a little off their place, strokes in any
+order and direction, the pen lifted part way through a stroke or at every corner, drawings stopped
+before their details, and a few scribbles that look like no class. Their statistics, next to
+those of the real data (cited, not measured here):
+
+- ``generate(20_000)``: median 73 points and 3 strokes a sketch; 70% have at most 100 points,
+  3% more than 200; the longest has 490;
+- the tutorial TFRecords (the textbook's histogram of their lengths): most sketches under 100
+  points, a long tail past 200;
+- the sketch-rnn file ``aaron_sheep.npz`` (one class, sheep): median 118 points and 10 strokes.
+
+Generating 10,000 doodles takes a few seconds.
+"""
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+
+from course_utils import config, download
+from course_utils.validation import positive_int
+
+TUTORIAL_URL = "https://download.tensorflow.org/data/"
+TUTORIAL_FILE = "quickdraw_tutorial_dataset_v1.tar.gz"
+SKETCHRNN_URL = "https://storage.googleapis.com/quickdraw_dataset/sketchrnn/"
+SUBDIR = "sketches"
+# The synthetic classes, in groups of classes that look alike (all are real QuickDraw classes).
+SYNTHETIC_GROUPS = (
+    ("circle", "smiley face", "sun", "donut", "clock", "wheel"),
+    ("square", "envelope", "house", "television", "door"),
+    ("triangle", "mountain", "star", "diamond"),
+    ("hexagon", "octagon"),
+    ("zigzag", "lightning", "squiggle"),
+)
+SYNTHETIC_CLASSES = tuple(c for group in SYNTHETIC_GROUPS for c in group)
+STEP_PIXELS = 9  # the median spacing of the synthetic points along a curve, in pixels
+SPLIT_SHARE = 0.4  # the share of strokes drawn in two (the pen lifted part way)
+CORNER_LIFTS = 0.2  # the share of drawings whose straight lines are drawn one side a stroke
+SCRIBBLES = 0.04  # the share of drawings that are scribbles, whatever their label
+_VERSION = 5  # bump when the generator changes, so cached synthetic files are rebuilt
+
+
+# --------------------------------------------------------------------------- the format
+
+
+def stroke3(strokes):
+    """Absolute strokes (a list of ``(n, 2)`` arrays) → one stroke-3 array ``(Δx, Δy, pen_lifted)``.
+
+    The first row is the first point's offset from the origin, so cumulative sums give back the
+    absolute points.
+    """
+    points = np.concatenate(strokes).astype(np.float64)
+    lifted = np.zeros(len(points))
+    lifted[np.cumsum([len(s) for s in strokes]) - 1] = 1
+    deltas = np.diff(points, axis=0, prepend=np.zeros((1, 2)))
+    return np.column_stack([deltas, lifted])
+
+
+def to_strokes(sketch, from_origin=False):
+    """A stroke-3 array → the list of absolute strokes (cumulative sums, split after pen lifts).
+
+    ``from_origin=True`` for the tutorial's ink, whose first point (at the origin of the offsets)
+    was dropped by :func:`tutorial_ink`: it is put back at the start of the first stroke.
+    """
+    sketch = _check_sketch(sketch)
+    points = np.cumsum(sketch[:, :2], axis=0)
+    ends = np.flatnonzero(sketch[:, 2] > 0.5) + 1
+    if from_origin:
+        points, ends = np.vstack([np.zeros((1, 2)), points]), ends + 1
+    return [s for s in np.split(points, ends) if len(s)]
+
+
+def tutorial_ink(sketch):
+    """The QuickDraw tutorial's preprocessing of a stroke-3 sketch: absolute points scaled to
+    [0, 1] on each axis separately, differenced again, first point dropped (float32, ``n - 1`` rows).
+    """
+    sketch = _check_sketch(sketch)
+    if len(sketch) < 2:
+        raise ValueError("a sketch needs at least 2 points for the tutorial format.")
+    ink = np.column_stack([np.cumsum(sketch[:, :2], axis=0), sketch[:, 2]]).astype(np.float32)
+    lower, upper = ink[:, :2].min(axis=0), ink[:, :2].max(axis=0)
+    scale = upper - lower
+    scale[scale == 0] = 1
+    ink[:, :2] = (ink[:, :2] - lower) / scale
+    ink[1:, :2] -= ink[:-1, :2].copy()
+    return ink[1:]
+
+
+def _check_sketch(sketch):
+    sketch = np.asarray(sketch)
+    if sketch.ndim != 2 or sketch.shape[1] != 3:
+        raise ValueError(
+            f"a sketch is a (points, 3) array of (Δx, Δy, pen_lifted), got shape {sketch.shape}."
+        )
+    return sketch
+
+
+# --------------------------------------------------------------------------- the synthetic doodles
+
+
+def _arc(cx, cy, rx, ry, start=0.0, turn=2 * np.pi):
+    """A dense elliptic arc (64 points a full turn): a curve, resampled later."""
+    t = start + np.linspace(0, turn, max(8, int(64 * abs(turn) / (2 * np.pi))))
+    return np.column_stack([cx + rx * np.cos(t), cy + ry * np.sin(t)])
+
+
+def _poly(*vertices, closed=False):
+    """A polyline whose corners are kept when it is resampled."""
+    v = np.asarray(vertices, float)
+    return (np.vstack([v, v[:1]]) if closed else v), True
+
+
+def _curve(points):
+    return points, False
+
+
+def _ngon(k, rx=1.0, ry=1.0, start=np.pi / 2):
+    angle = start + np.arange(k) * 2 * np.pi / k
+    return _poly(*np.column_stack([rx * np.cos(angle), ry * np.sin(angle)]), closed=True)
+
+
+def _rect(x0, y0, x1, y1):
+    return _poly((x0, y0), (x0, y1), (x1, y1), (x1, y0), closed=True)
+
+
+def _rays(rng, inner, outer, k):
+    angle = rng.uniform(0, 2 * np.pi) + np.arange(k) * 2 * np.pi / k
+    unit = np.column_stack([np.cos(angle), np.sin(angle)])
+    return [_poly(inner * u, outer * u) for u in unit]
+
+
+def _face(rng, cx=0.0, cy=0.0, r=1.0):
+    """Two eyes (dots or rings) and a smile inside a circle of radius ``r``."""
+    eyes = []
+    for x in (-0.35, 0.35):
+        if rng.uniform() < 0.5:
+            eyes.append(_curve(_arc(cx + x * r, cy + 0.3 * r, 0.1 * r, 0.12 * r)))
+        else:
+            eyes.append(_poly((cx + x * r, cy + 0.35 * r), (cx + x * r, cy + 0.2 * r)))
+    smile = _arc(cx, cy, 0.55 * r, 0.45 * r, np.pi * 1.15, np.pi * 0.7)
+    return [*eyes, _curve(smile)]
+
+
+def _shape(name, rng):
+    """The strokes of one doodle in unit coordinates (y up), before any distortion: a list of
+    ``(path, corners)``, ``corners=True`` for straight segments whose vertices are kept."""
+    u = rng.uniform
+    if name == "circle":
+        if u() < 0.2:  # two halves
+            start = u(0, 6.3)
+            return [
+                _curve(_arc(0, 0, 1, 1, start, np.pi * u(1, 1.1)))
+                for start in (start, start + np.pi)
+            ]
+        return [_curve(_arc(0, 0, 1, u(0.85, 1.1), u(0, 6.3), 2 * np.pi * u(1.0, 1.2)))]
+    if name == "smiley face":
+        strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1.0, 1.1))), *_face(rng)]
+        if u() < 0.3:
+            strokes.append(_poly((0, 0.15), (-0.05, -0.05), (0.08, -0.05)))  # a nose
+        return strokes
+    if name == "sun":
+        r = u(0.35, 0.6)
+        strokes = [_curve(_arc(0, 0, r, r, u(0, 6.3), 2 * np.pi * u(1.0, 1.1)))]
+        k = int(rng.integers(6, 14))
+        if u() < 0.25:  # the rays as one zigzag around the disc
+            angle = u(0, 6.3) + np.linspace(0, 2 * np.pi, 2 * k + 1)
+            radius = np.where(np.arange(2 * k + 1) % 2, 1.0, r + 0.08)
+            strokes.append(
+                _poly(*np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]))
+            )
+        else:
+            strokes += _rays(rng, r + 0.1, u(0.8, 1.0), k)
+        if u() < 0.25:
+            strokes += _face(rng, r=r)
+        return strokes
+    if name == "donut":
+        strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1, 1.1)))]
+        strokes.append(_curve(_arc(0, 0, u(0.25, 0.45), u(0.25, 0.45), u(0, 6.3), 2 * np.pi)))
+        for _ in range(int(rng.integers(0, 9)) if u() < 0.5 else 0):  # sprinkles
+            a, d = u(0, 6.3), u(0.55, 0.8)
+            c = d * np.array([np.cos(a), np.sin(a)])
+            strokes.append(_poly(c, c + 0.12 * np.array([np.cos(a * 3), np.sin(a * 3)])))
+        return strokes
+    if name == "clock":
+        strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1, 1.1)))]
+        a, b = u(0, 6.3), u(0, 6.3)
+        strokes.append(
+            _poly(
+                (0.45 * np.cos(a), 0.45 * np.sin(a)), (0, 0), (0.75 * np.cos(b), 0.75 * np.sin(b))
+            )
+        )
+        if u() < 0.6:
+            strokes += _rays(rng, 0.78, 0.92, 12 if u() < 0.5 else 4)
+        return strokes
+    if name == "wheel":
+        strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1, 1.1)))]
+        if u() < 0.6:
+            strokes.append(_curve(_arc(0, 0, 0.15, 0.15)))
+        angle = u(0, np.pi) + np.arange(int(rng.integers(2, 5))) * np.pi / 4
+        for a in angle:  # spokes through the centre
+            c = np.array([np.cos(a), np.sin(a)])
+            strokes.append(_poly(-c, c))
+        return strokes
+    if name == "square":
+        v = [(-1, -1), (-1, 1), (1, 1), (1, -1)]
+        if u() < 0.3:
+            return [_poly(v[i], v[(i + 1) % 4]) for i in range(4)]
+        return [_poly(*v, closed=True)]
+    if name == "envelope":
+        strokes = [_rect(-1, -0.65, 1, 0.65), _poly((-1, 0.65), (0, u(-0.3, 0.1)), (1, 0.65))]
+        if u() < 0.3:
+            strokes += [_poly((-1, -0.65), (-0.25, 0)), _poly((1, -0.65), (0.25, 0))]
+        return strokes
+    if name == "house":
+        strokes = [_rect(-0.8, -1, 0.8, 0.2), _poly((-0.95, 0.15), (0, u(0.8, 1.1)), (0.95, 0.15))]
+        if u() < 0.7:
+            x = u(-0.5, 0.2)
+            strokes.append(_poly((x, -1), (x, -0.35), (x + 0.35, -0.35), (x + 0.35, -1)))
+        for _ in range(int(rng.integers(0, 3))):
+            x, y = u(-0.7, 0.4), u(-0.6, -0.15)
+            strokes.append(_rect(x, y, x + 0.3, y + 0.3))
+        if u() < 0.3:
+            strokes.append(_poly((0.45, 0.5), (0.45, 0.85), (0.65, 0.85), (0.65, 0.35)))
+        return strokes
+    if name == "television":
+        strokes = [_rect(-1, -0.75, 1, 0.6)]
+        if u() < 0.8:
+            strokes.append(_rect(-0.8, -0.55, 0.45, 0.4))
+        if u() < 0.6:
+            strokes.append(_poly((-0.4, 1.1), (0, 0.6), (0.45, 1.1)))
+        for _ in range(int(rng.integers(0, 3))):
+            strokes.append(_curve(_arc(0.72, u(-0.4, 0.3), 0.08, 0.08)))
+        return strokes
+    if name == "door":
+        strokes = [_rect(-0.5, -1, 0.5, 1)]
+        strokes.append(
+            _curve(_arc(0.3, 0, 0.06, 0.06)) if u() < 0.6 else _poly((0.3, 0.05), (0.3, -0.05))
+        )
+        if u() < 0.3:
+            strokes += [_rect(-0.35, 0.2, 0.35, 0.8), _rect(-0.35, -0.85, 0.35, -0.2)]
+        return strokes
+    if name == "triangle":
+        v = [(-1, -0.8), (0, 1), (1, -0.8)]
+        if u() < 0.3:
+            return [_poly(v[i], v[(i + 1) % 3]) for i in range(3)]
+        return [_poly(*v, closed=True)]
+    if name == "mountain":
+        peaks = int(rng.integers(1, 4))
+        x = np.linspace(-1, 1, 2 * peaks + 1)
+        y = np.where(np.arange(len(x)) % 2, u(0.4, 1.0, len(x)), u(-0.9, -0.4, len(x)))
+        y[[0, -1]] = -1
+        strokes = [_poly(*np.column_stack([x, y]))]
+        if u() < 0.4:
+            strokes.append(_poly((-1, -1), (1, -1)))
+        if u() < 0.4:  # snow on the highest peak
+            top = int(np.argmax(y))
+            a, b = (x[top - 1] + 2 * x[top]) / 3, (x[top + 1] + 2 * x[top]) / 3
+            h = (y[top - 1] + 2 * y[top]) / 3
+            strokes.append(_poly((a, h), ((a + x[top]) / 2, h - 0.1), (x[top], h), (b, h)))
+        if u() < 0.3:
+            strokes.append(_curve(_arc(u(-0.8, 0.8), 1.3, 0.2, 0.2)))  # the sun
+        return strokes
+    if name == "star":
+        angle = np.pi / 2 + np.arange(5) * 4 * np.pi / 5
+        if u() < 0.3:  # the outline, ten corners
+            angle = np.pi / 2 + np.arange(10) * np.pi / 5
+            r = np.where(np.arange(10) % 2, 0.4, 1.0)
+            return [_poly(*np.column_stack([r * np.cos(angle), r * np.sin(angle)]), closed=True)]
+        strokes = [_poly(*np.column_stack([np.cos(angle), np.sin(angle)]), closed=True)]
+        if u() < 0.2:  # sparkles
+            strokes += _rays(rng, 1.15, 1.35, int(rng.integers(2, 6)))
+        return strokes
+    if name == "diamond":
+        if u() < 0.35:  # a gem: a flat top, then a point
+            return [
+                _poly((-0.5, 0.8), (0.5, 0.8), (1, 0.3), (0, -1), (-1, 0.3), closed=True),
+                _poly((-1, 0.3), (1, 0.3)),
+            ]
+        return [_ngon(4, 0.75, 1.0)]
+    if name == "hexagon":
+        return [_ngon(6, start=u(0, np.pi / 3))]
+    if name == "octagon":
+        return [_ngon(8, start=u(0, np.pi / 4))]
+    if name == "zigzag":
+        teeth = int(rng.integers(3, 9))
+        x = np.linspace(-1, 1, 2 * teeth + 1)
+        y = np.where(np.arange(len(x)) % 2, 0.5, -0.5) * u(0.3, 1.2)
+        return [_poly(*np.column_stack([x, y]))]
+    if name == "lightning":
+        if u() < 0.5:  # the outline of a bolt
+            return [
+                _poly(
+                    (0.2, 1),
+                    (-0.5, -0.05),
+                    (0, 0),
+                    (-0.3, -1),
+                    (0.5, 0.15),
+                    (0, 0.1),
+                    (0.5, 1),
+                    closed=True,
+                )
+            ]
+        return [_poly((0.4, 1), (-0.4, 0.1), (0.3, -0.05), (-0.3, -1))]
+    if name == "squiggle":
+        lines = []
+        for y in np.linspace(0, -0.8, int(rng.integers(1, 4))):
+            t = np.linspace(0, 2 * np.pi * u(1.5, 4), 120)
+            wave = u(0.15, 0.45) * np.sin(t) * np.exp(u(-0.4, 0.4) * t / t[-1])
+            lines.append(_curve(np.column_stack([np.linspace(-1, 1, len(t)), y + wave])))
+        return lines
+    raise ValueError(f"unknown synthetic class {name!r}; choose from {SYNTHETIC_CLASSES}.")
+
+
+def _scribble(rng):
+    """One to three wandering strokes that look like no class."""
+    strokes = []
+    for _ in range(int(rng.integers(1, 4))):
+        heading = np.cumsum(rng.normal(0, 0.6, int(rng.integers(10, 40))))
+        strokes.append(_curve(np.cumsum(np.column_stack([np.cos(heading), np.sin(heading)]), 0)))
+    return strokes
+
+
+def _trace(rng, path, corners, step):
+    """Resample a stroke at a varying spacing around ``step`` (straight segments twice as sparse,
+    as a simplified real drawing); ``corners`` keeps the vertices."""
+    gaps = np.diff(path, axis=0)
+    run = np.concatenate([[0], np.cumsum(np.hypot(gaps[:, 0], gaps[:, 1]))])
+    spacing = step * (2 if corners else 1) * rng.uniform(0.6, 1.4, int(run[-1] / step / 0.6) + 2)
+    where = np.cumsum(spacing) - spacing[0]
+    where = np.concatenate([where[where < run[-1]], run if corners else run[-1:]])
+    where = np.unique(where)
+    return np.column_stack([np.interp(where, run, path[:, 0]), np.interp(where, run, path[:, 1])])
+
+
+def _stop_early(stroke, fraction):
+    """The first ``fraction`` of a stroke's length (its last point interpolated)."""
+    run = np.r_[0, np.cumsum(np.linalg.norm(np.diff(stroke, axis=0), axis=1))]
+    target = fraction * run[-1]
+    k = int(np.searchsorted(run, target))  # stroke[k] is the first point beyond the target
+    if k == 0 or k >= len(stroke):
+        return stroke
+    w = (target - run[k - 1]) / max(run[k] - run[k - 1], 1e-12)
+    return np.vstack([stroke[:k], stroke[k - 1] + w * (stroke[k] - stroke[k - 1])])
+
+
+def _plan(name, rng):
+    """The strokes of one doodle of ``name`` in the order drawn: ``(path, corners)`` pairs."""
+    shape = _scribble(rng) if rng.uniform() < SCRIBBLES else _shape(name, rng)
+    if rng.uniform() < CORNER_LIFTS:  # the pen lifted at every corner: one stroke per side
+        sides = [(p[i : i + 2], True) for p, c in shape if c for i in range(len(p) - 1)]
+        shape = sides + [(p, c) for p, c in shape if not c]
+    if len(shape) > 1 and rng.uniform() < 0.15:  # stopped before the details
+        shape = shape[: int(rng.integers(1, len(shape)))]
+    if len(shape) > 1 and rng.uniform() < 0.4:  # people draw the parts in different orders
+        shape = [shape[i] for i in rng.permutation(len(shape))]
+    return shape
+
+
+def _by_hand(strokes, extent, rng):
+    """All points with wobble, jitter and each stroke a little off its place; returns them with
+    each point's stroke number, some strokes cut in two (the pen lifted part way)."""
+    sizes = np.array([len(s) for s in strokes])
+    starts, k = np.cumsum(sizes) - sizes, len(strokes)
+    stroke = np.repeat(np.arange(k), sizes)
+    along = np.arange(len(stroke)) - starts[stroke]
+    phase = (
+        along[:, None] * rng.uniform(0.05, 0.25, (k, 1))[stroke] + rng.uniform(0, 6, (k, 2))[stroke]
+    )
+    wobble = rng.uniform(0.01, 0.04, (k, 1))[stroke] * np.sin(phase)
+    shift = rng.normal(0, 0.03, (k, 2))[stroke] + rng.normal(0, 0.006, (len(stroke), 2))
+    points = np.concatenate(strokes) + extent * (wobble + shift)
+    cut = (sizes >= 8) & (rng.uniform(size=k) < SPLIT_SHARE)
+    new_stroke = np.zeros(len(stroke), int)
+    new_stroke[(starts + (rng.uniform(0.2, 0.8, k) * sizes).astype(int))[cut]] = 1
+    return points, stroke + np.cumsum(new_stroke)
+
+
+def _to_pixels(points, stroke):
+    """Points fitted into 255 pixels (y pointing down, integers as in the real data) → stroke-3;
+    a point that rounds onto the previous one of its stroke is dropped."""
+    lower, size = points.min(axis=0), np.ptp(points, axis=0).max()
+    points = np.round((points - lower) / size * 255 * np.array([1, -1]) + [0, 255])
+    moved = np.any(np.diff(points, axis=0) != 0, axis=1) | (np.diff(stroke) != 0)
+    keep = np.concatenate([[True], moved])
+    points, stroke = points[keep], stroke[keep]
+    lifted = np.concatenate([np.diff(stroke) != 0, [True]])
+    return np.column_stack([np.diff(points, axis=0, prepend=np.zeros((1, 2))), lifted])
+
+
+def _draw(name, rng):
+    """One human-like doodle of ``name`` as a stroke-3 array in 0–255 pixel units."""
+    shape = _plan(name, rng)
+    extent = np.ptp(np.concatenate([p for p, _ in shape]), axis=0).max()
+    step = extent / 255 * rng.lognormal(np.log(STEP_PIXELS), 0.35)
+    flips = rng.uniform(size=len(shape)) < 0.25  # strokes drawn the other way round
+    strokes = [
+        _trace(rng, path, corners, step)[:: -1 if flip else 1]
+        for (path, corners), flip in zip(shape, flips, strict=True)
+    ]
+    if rng.uniform() < 0.1:  # unfinished: the last stroke stops before its end
+        strokes[-1] = _stop_early(strokes[-1], rng.uniform(0.5, 0.9))
+    points, stroke = _by_hand(strokes, extent, rng)
+    angle = rng.uniform(-0.35, 0.35)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    shear = np.array([[1, rng.uniform(-0.2, 0.2)], [0, 1]]) * rng.uniform(0.7, 1.3, 2)
+    return _to_pixels(points @ (rotation @ shear).T, stroke)
+
+
+def generate(n, *, seed=0, classes=SYNTHETIC_CLASSES):
+    """``n`` synthetic doodles, balanced over ``classes``: (list of int16 stroke-3 arrays, labels).
+
+    Deterministic: the same ``seed`` and ``classes`` give the same sketches, and a smaller ``n``
+    gives the first ones of a larger ``n``.
+    """
+    positive_int("n", n)
+    unknown = [c for c in classes if c not in SYNTHETIC_CLASSES]
+    if unknown or not classes:
+        raise ValueError(
+            f"classes must be taken from {SYNTHETIC_CLASSES}, got {unknown or classes}."
+        )
+    # Labels come in shuffled blocks of one sketch per class, and sketch i is drawn from its own
+    # random stream: the first sketches are the same whatever n is.
+    k = len(classes)
+    blocks = [np.random.default_rng([seed, b, 0]).permutation(k) for b in range(-(-n // k))]
+    labels = np.concatenate(blocks)[:n]
+    sketches = [
+        _draw(classes[label], np.random.default_rng([seed, i, 1])).astype(np.int16)
+        for i, label in enumerate(labels)
+    ]
+    return sketches, labels.astype(np.int64)
+
+
+# --------------------------------------------------------------------------- format A: TFRecords
+
+
+@dataclass(frozen=True)
+class TFRecordFiles:
+    """Where a QuickDraw-tutorial-format dataset lies: shard paths and class names."""
+
+    train: tuple
+    eval: tuple
+    class_names: tuple
+
+    @property
+    def valid(self):
+        """The first half of the eval shards (the other half is :attr:`test`)."""
+        return self.eval[: max(1, len(self.eval) // 2)]
+
+    @property
+    def test(self):
+        return self.eval[max(1, len(self.eval) // 2) :] or self.eval
+
+
+def _example(ink, label):
+    import tensorflow as tf
+
+    feature = {
+        "ink": tf.train.Feature(float_list=tf.train.FloatList(value=ink.ravel())),
+        "shape": tf.train.Feature(int64_list=tf.train.Int64List(value=ink.shape)),
+        "class_index": tf.train.Feature(int64_list=tf.train.Int64List(value=[int(label)])),
+    }
+    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+
+
+def write_tfrecords(folder, prefix, sketches, labels, class_names, shards=10):
+    """Write sketches in the tutorial's format: ``{prefix}.tfrecord-0000k-of-0000n`` shards
+    (round-robin) and ``{prefix}.tfrecord.classes``. Returns the shard paths."""
+    from course_utils._quiet import import_tensorflow
+
+    tf = import_tensorflow()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{prefix}.tfrecord-{k:05d}-of-{shards:05d}" for k in range(shards)]
+    writers = [tf.io.TFRecordWriter(str(p)) for p in paths]
+    for i, (sketch, label) in enumerate(zip(sketches, labels, strict=True)):
+        writers[i % shards].write(_example(tutorial_ink(sketch), label))
+    for w in writers:
+        w.close()
+    (folder / f"{prefix}.tfrecord.classes").write_text("".join(f"{c}\n" for c in class_names))
+    return tuple(str(p) for p in paths)
+
+
+def read_tfrecord_folder(folder):
+    """Find the tutorial's shards and class names under ``folder`` (searched recursively)."""
+    folder = Path(folder)
+    train = sorted(str(p) for p in folder.rglob("training.tfrecord-*"))
+    evals = sorted(str(p) for p in folder.rglob("eval.tfrecord-*"))
+    classes = sorted(folder.rglob("training.tfrecord.classes"))
+    if not train or not evals or not classes:
+        raise download.DatasetUnavailable(
+            f"{folder} does not hold the QuickDraw tutorial files (training.tfrecord-*, "
+            "eval.tfrecord-* and training.tfrecord.classes). Delete it and download again."
+        )
+    names = tuple(
+        line.strip().lower() for line in classes[0].read_text().splitlines() if line.strip()
+    )
+    return TFRecordFiles(tuple(train), tuple(evals), names)
+
+
+def _synthetic_folder(kind, n_train, n_eval, seed):
+    key = f"{kind}-v{_VERSION}-{n_train}-{n_eval}-seed{seed}"
+    return config.data_dir() / SUBDIR / "synthetic" / key
+
+
+def synthetic_tfrecords(n_train, n_eval, *, seed=0, shards=4):
+    """The embedded default in format A, generated once into the data directory and reused."""
+    folder = _synthetic_folder(f"tfrecord{shards}", n_train, n_eval, seed)
+    if not (folder / "eval.tfrecord.classes").exists():
+        with download.atomic_folder(folder) as tmp:
+            for prefix, n, s in (("training", n_train, seed), ("eval", n_eval, seed + 1)):
+                sketches, labels = generate(n, seed=s)
+                write_tfrecords(tmp, prefix, sketches, labels, SYNTHETIC_CLASSES, shards)
+    return read_tfrecord_folder(folder)
+
+
+def load_tfrecords(source=None, *, n_train=10_000, n_eval=2_000, seed=0, base_url=TUTORIAL_URL):
+    """Loader A: the QuickDraw tutorial TFRecords (345 classes) or their synthetic stand-in.
+
+    ``n_train``/``n_eval``/``seed`` size the synthetic data only. Returns :class:`TFRecordFiles`.
+    """
+
+    def real():
+        # No checksum is published for this archive.
+        folder = download.fetch(base_url + TUTORIAL_FILE, sha256=None, subdir=SUBDIR, extract=True)
+        return read_tfrecord_folder(folder)
+
+    from course_utils import datasets
+
+    return datasets.from_source(
+        datasets.default_source() if source is None else source,
+        download=real,
+        embedded=lambda: synthetic_tfrecords(n_train, n_eval, seed=seed),
+        name="QuickDraw tutorial TFRecords",
+    )
+
+
+# --------------------------------------------------------------------------- format B: .npz
+
+
+def write_npz(path, train, valid, test):
+    """Write one class's sketches as a sketch-rnn ``.npz`` (object arrays of int16 stroke-3)."""
+
+    def pack(sketches):
+        out = np.empty(len(sketches), dtype=object)
+        out[:] = [np.asarray(s, dtype=np.int16) for s in sketches]
+        return out
+
+    with open(path, "wb") as f:  # a file object: np.savez would append ".npz" to a bare name
+        np.savez(f, train=pack(train), valid=pack(valid), test=pack(test))
+
+
+def read_npz(path):
+    """Read a sketch-rnn ``.npz``: ``{"train": [...], "valid": [...], "test": [...]}``."""
+    with np.load(path, encoding="latin1", allow_pickle=True) as data:
+        missing = {"train", "valid", "test"} - set(data.files)
+        if missing:
+            raise download.DatasetUnavailable(
+                f"{path} is not a sketch-rnn file: it lacks {sorted(missing)}. Delete it and download again."
+            )
+        return {split: list(data[split]) for split in ("train", "valid", "test")}
+
+
+@dataclass(frozen=True)
+class NpzSketches:
+    """Sketches of several classes from ``.npz`` files: ``splits[split] = (sketches, labels)``."""
+
+    splits: dict
+    class_names: tuple
+
+
+def _combine(per_class, class_names, limit):
+    splits = {}
+    for split in ("train", "valid", "test"):
+        sketches, labels = [], []
+        for k, data in enumerate(per_class):
+            chosen = data[split][: limit.get(split)]
+            sketches += chosen
+            labels += [k] * len(chosen)
+        order = np.random.default_rng(len(sketches)).permutation(len(sketches))
+        splits[split] = ([sketches[i] for i in order], np.asarray(labels, np.int64)[order])
+    return NpzSketches(splits, tuple(class_names))
+
+
+def synthetic_npz(classes, per_class, *, seed=0):
+    """The embedded default in format B: one ``.npz`` per class, generated once and reused."""
+    n_train, n_valid, n_test = per_class
+    folder = _synthetic_folder("npz", n_train, n_valid + n_test, seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in classes:
+        path = folder / f"{name}.npz"
+        if not path.exists():
+            # A seed per class, so that a subset of classes gives the same sketches.
+            s = seed + zlib.crc32(name.encode())
+            parts = [generate(n, seed=s + i, classes=(name,))[0] for i, n in enumerate(per_class)]
+            with download.atomic_file(path) as tmp:
+                write_npz(tmp, *parts)
+        paths.append(path)
+    return [read_npz(p) for p in paths]
+
+
+def load_npz(classes=None, source=None, *, per_class=None, seed=0, base_url=SKETCHRNN_URL):
+    """Loader B: per-class sketch-rnn ``.npz`` files for ``classes``, or their synthetic stand-in.
+
+    ``classes``: real QuickDraw class names (default :data:`SYNTHETIC_CLASSES`); the synthetic data
+    keeps those among :data:`SYNTHETIC_CLASSES`, or all of them when there are none.
+    ``per_class=(train, valid, test)`` caps the sketches kept per class (the synthetic files are
+    generated at that size; default ``(1000, 100, 100)`` for them, everything for real files).
+    Returns :class:`NpzSketches` with labels indexing ``classes``.
+    """
+    if per_class is not None and (len(per_class) != 3 or min(per_class) < 1):
+        raise ValueError(
+            f"per_class must be (train, valid, test) positive counts, got {per_class!r}."
+        )
+
+    def real():
+        names = tuple(classes or SYNTHETIC_CLASSES)
+        # The sketch-rnn files have no published checksums.
+        paths = [
+            download.fetch(base_url + quote(f"{c}.npz"), sha256=None, subdir=SUBDIR + "/npz")
+            for c in names
+        ]
+        limit = dict(zip(("train", "valid", "test"), per_class or (None,) * 3, strict=True))
+        return _combine([read_npz(p) for p in paths], names, limit)
+
+    def embedded():
+        names = tuple(c for c in classes or () if c in SYNTHETIC_CLASSES) or SYNTHETIC_CLASSES
+        sizes = per_class or (1000, 100, 100)
+        return _combine(synthetic_npz(names, sizes, seed=seed), names, {})
+
+    from course_utils import datasets
+
+    return datasets.from_source(
+        datasets.default_source() if source is None else source,
+        download=real,
+        embedded=embedded,
+        name="sketch-rnn .npz files",
+    )

@@ -1,0 +1,54 @@
+"""Drawing stroke-3 sketches: cumulative sums of the offsets, a new line after every pen lift."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_utils.sketches.data import to_strokes
+
+
+def draw_sketch(ax, sketch, title="", color="black", from_origin=False):
+    """Draw one stroke-3 sketch on ``ax`` (y pointing down, as it was drawn on screen).
+
+    ``from_origin=True`` for the tutorial's ink (see :func:`~course_utils.sketches.data.to_strokes`).
+    """
+    for stroke in to_strokes(sketch, from_origin):
+        ax.plot(stroke[:, 0], stroke[:, 1], "-", color=color, linewidth=1.5)
+        ax.plot(*stroke[0], "o", color=color, markersize=2)
+    ax.set_aspect("equal", adjustable="datalim")
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=9)
+
+
+def sketch_grid(sketches, titles, columns=5, suptitle="Sketches", from_origin=False):
+    """A grid of sketches with one title each; returns the figure."""
+    if len(sketches) != len(titles):
+        raise ValueError(f"{len(sketches)} sketches but {len(titles)} titles: give one title each.")
+    if not len(sketches):
+        raise ValueError("sketch_grid needs at least one sketch.")
+    rows = -(-len(sketches) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.7 * columns, 1.8 * rows), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i < len(sketches):
+            draw_sketch(ax, sketches[i], titles[i], from_origin=from_origin)
+        else:
+            ax.axis("off")
+    fig.suptitle(suptitle)
+    fig.supxlabel("x (right)", fontsize=8)
+    fig.supylabel("y (down)", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def length_histogram(lengths, crop=None, title="Points per sketch"):
+    """Histogram of sketch lengths, with the crop length marked; returns the figure."""
+    lengths = np.asarray(lengths)
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.hist(lengths, bins=50, color="tab:blue")
+    if crop is not None:
+        ax.axvline(crop, color="tab:red", linestyle="--", label=f"crop at {crop} points")
+        ax.legend()
+    ax.set(title=title, xlabel="points in the sketch", ylabel="sketches")
+    return fig

@@ -1,0 +1,1 @@
+"""Notebook 08, video classification: clips (``data``), their drawings (``figures``), the clip explorer (``widget``)."""
