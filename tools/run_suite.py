@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LINTED = ["course_utils", "tests", "benchmarks", "tools", "notebooks", "conftest.py"]
-GRADER_TESTS = ["tests/test_grader_hostile.py", "tests/test_release.py"]
+GRADER_TESTS = ["tests/grading/test_grader.py", "tests/grading/test_release.py"]
 BROWSER_TESTS = ["tests/test_browser.py", "tests/test_lab_security.py"]
 
 

@@ -168,7 +168,7 @@ def test_bad_arguments_get_clear_errors(shards):
 
 def test_benchmark_runs_on_a_tiny_dataset(data_dir, capsys):
     """One training each (every training traces its model anew); ``spread`` covers several."""
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "sketch_pipeline.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "sketch_pipeline.py"
     spec = importlib.util.spec_from_file_location("sketch_benchmark", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -1,6 +1,5 @@
 """`course release`: student versions made with nbgrader's preprocessors."""
 
-import sys
 from pathlib import Path
 
 import nbformat
@@ -9,10 +8,9 @@ from nbclient import NotebookClient
 
 from course_utils.grading.cli import main
 from course_utils.grading.release import release, student_version
+from tests.fixtures.tiny_course import source_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
-from tiny_course import source_notebook  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

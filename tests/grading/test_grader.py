@@ -18,10 +18,9 @@ from nbformat.v4 import new_code_cell, new_notebook
 from course_utils.grading import grader
 from course_utils.grading.cli import main
 from course_utils.grading.release import student_version
+from tests.fixtures.tiny_course import answer_cell, check_cell, source_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
-from tiny_course import answer_cell, check_cell, source_notebook  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
 
