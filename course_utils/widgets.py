@@ -10,11 +10,11 @@ high-density displays.
 """
 
 import base64
-import io
 
 import ipywidgets
 
-DPI = 90  # CSS pixels per inch of a figure
+from course_utils import figures
+
 SCALE = 2  # image pixels per CSS pixel
 
 
@@ -39,7 +39,9 @@ class Explorer(ipywidgets.VBox):
         bundle.update(self.snapshot())
         if "image/png" not in bundle:
             return bundle, {}
-        return bundle, {"image/png": {"width": css_width(bundle["image/png"])}}
+        png = bundle["image/png"]
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
+        return bundle, {"image/png": {"width": css_width(png)}}
 
 
 def _show_whole_labels(widget):
@@ -57,16 +59,13 @@ def _show_whole_labels(widget):
 
 
 def figure_png(fig):
-    """A matplotlib figure as base64 PNG text, ``SCALE`` times the resolution it is shown at."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", dpi=DPI * SCALE)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    """The PNG bytes of a matplotlib figure, ``SCALE`` times the resolution it is shown at."""
+    return figures.png(fig, scale=SCALE)
 
 
 def css_width(png):
-    """The width in CSS pixels at which to show ``png``, base64 text from :func:`figure_png`."""
-    header = base64.b64decode(png[:32])  # the PNG signature and IHDR chunk: width at bytes 16-19
-    return int.from_bytes(header[16:20], "big") // SCALE
+    """The width in CSS pixels at which to show ``png`` (bytes from :func:`figure_png`)."""
+    return int.from_bytes(png[16:20], "big") // SCALE  # the IHDR chunk's width, after the signature
 
 
 class FigureImage(ipywidgets.Image):
@@ -76,7 +75,7 @@ class FigureImage(ipywidgets.Image):
         super().__init__(format="png", **kwargs)
 
     def show(self, png):
-        """Show ``png``, base64 text from :func:`figure_png`, in one update of the front-end."""
+        """Show ``png``, bytes from :func:`figure_png`, in one update of the front-end."""
         with self.hold_sync():
-            self.value = base64.b64decode(png)
+            self.value = png
             self.width = str(css_width(png))
