@@ -22,7 +22,7 @@ REQUIRED = {
     "06_lstm_cell": {"lstm_step"},
     "09_sketchrnn_classification": {"sketch_dataset", "textbook_dataset"},
     "10_variable_length_and_unrolling": {"beams"},
-    "11_distributed_training": {"replica_step", "train"},
+    "11_distributed_training": {"train"},  # the replica step and the loop around it
 }
 
 
