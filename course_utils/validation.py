@@ -11,3 +11,20 @@ def positive_int(name, value, *, allow_none=False):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     return int(value)
+
+
+def positive_number(name, value, *, allow_zero=False):
+    """``value`` as a ``float``; a ``ValueError`` naming ``name`` unless it is a real number > 0
+    (or ≥ 0, where ``allow_zero``)."""
+    real = not isinstance(value, bool) and isinstance(value, numbers.Real) and value == value
+    if not real or value < 0 or (value == 0 and not allow_zero):
+        wanted = "a number >= 0" if allow_zero else "a positive number"
+        raise ValueError(f"{name} must be {wanted}, got {value!r}.")
+    return float(value)
+
+
+def fraction(name, value):
+    """``value`` as a ``float``; a ``ValueError`` naming ``name`` unless 0 < value < 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
+        raise ValueError(f"{name} must be between 0 and 1, got {value!r}.")
+    return float(value)

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from course_utils.validation import positive_int
+from course_utils.validation import fraction, positive_int, positive_number
 
 
 def test_positive_int_returns_a_python_int():
@@ -20,3 +20,28 @@ def test_positive_int_refuses_with_the_name_and_value(bad):
     message = f"batch must be a positive integer, got {bad!r}."
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         positive_int("batch", bad)
+
+
+def test_positive_number_and_fraction_return_floats():
+    assert positive_number("gain", 2) == 2.0 and type(positive_number("gain", 2)) is float
+    assert positive_number("noise", 0, allow_zero=True) == 0.0
+    assert fraction("threshold", np.float32(0.5)) == 0.5
+
+
+@pytest.mark.parametrize("bad", [0, -1.5, float("nan"), "1", True, None])
+def test_positive_number_refuses_with_the_name_and_value(bad):
+    message = f"gain must be a positive number, got {bad!r}."
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        positive_number("gain", bad)
+
+
+def test_a_number_that_may_be_zero_still_refuses_negatives():
+    with pytest.raises(ValueError, match=r"^noise must be a number >= 0, got -0\.1\.$"):
+        positive_number("noise", -0.1, allow_zero=True)
+
+
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.2, "0.5", True])
+def test_fraction_refuses_the_ends_and_beyond(bad):
+    message = f"threshold must be between 0 and 1, got {bad!r}."
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        fraction("threshold", bad)
