@@ -1,8 +1,8 @@
-"""The course's settings, all read from the environment here and nowhere else.
+"""The course's settings, all read from the environment here and nowhere else (no TensorFlow).
 
 | variable               | meaning                                             | default                        |
 | ---------------------- | --------------------------------------------------- | ------------------------------ |
-| ``COURSE_PROFILE``     | ``smoke``, ``standard`` or ``full``                  | ``full`` with a GPU, else ``standard`` |
+| ``COURSE_PROFILE``     | ``smoke``, ``standard`` or ``full``                  | ``full`` once ``device.setup()`` has found a GPU, else ``standard`` |
 | ``COURSE_SEED``        | the seed every notebook starts from                 | ``42``                         |
 | ``COURSE_DATA_DIR``    | where downloaded and generated data are cached      | ``$XDG_CACHE_HOME/sequence-course`` (``~/.cache/...``) |
 | ``COURSE_OFFLINE``     | ``1``: never try to download, use cached or embedded data | ``0``                    |
@@ -55,13 +55,22 @@ def _flag(name, default):
     raise ConfigError(f"{name}={value!r} is not understood: use 1 (on) or 0 (off).")
 
 
+_defaults = {"profile": "standard"}
+
+
+def set_default_profile(name):
+    """The profile to use when ``COURSE_PROFILE`` is not set (:func:`course_utils.device.setup`
+    sets ``full`` when it finds a GPU)."""
+    if name not in PROFILES:
+        raise ConfigError(f"{name!r} is not a profile. Valid profiles: {', '.join(PROFILES)}.")
+    _defaults["profile"] = name
+
+
 def profile_name():
-    """The active profile's name: ``COURSE_PROFILE``, or ``full`` with a GPU and ``standard`` without."""
+    """The active profile's name: ``COURSE_PROFILE``, else the default (:func:`set_default_profile`)."""
     name = _env("COURSE_PROFILE")
     if name is None:
-        from course_utils import device
-
-        return "full" if device.gpu_count() else "standard"
+        return _defaults["profile"]
     name = name.lower()
     if name not in PROFILES:
         raise ConfigError(
@@ -94,16 +103,6 @@ def seed():
         return int(value)
     except ValueError:
         raise ConfigError(f"COURSE_SEED={value!r} is not an integer.") from None
-
-
-def set_seeds():
-    """Seed Python, NumPy and TensorFlow with :func:`seed`."""
-    from course_utils._quiet import import_tensorflow
-
-    import_tensorflow()
-    import keras
-
-    keras.utils.set_random_seed(seed())
 
 
 def offline():

@@ -1,8 +1,10 @@
 """Where training runs: GPU detection, memory growth, mixed precision and the distribution strategy.
 
-Call :func:`setup` once per notebook and build models under the strategy it returns::
+This is the one module that probes devices and sets TensorFlow's global state. Call :func:`setup`
+once per notebook, first, and build models under the strategy it returns::
 
     strategy = device.setup()
+    device.set_seeds()
     with strategy.scope():
         model = ...
     batch_size = device.global_batch_size(32, strategy)
@@ -85,6 +87,7 @@ def setup(split=None):
     capabilities = [
         tf.config.experimental.get_device_details(gpu).get("compute_capability") for gpu in gpus
     ]
+    config.set_default_profile("full" if gpus else "standard")
     policy = precision_policy(capabilities, config.mixed_precision_allowed())
     keras.mixed_precision.set_global_policy(policy)
 
@@ -110,6 +113,13 @@ def setup(split=None):
         strategy=strategy,
     )
     return strategy
+
+
+def set_seeds():
+    """Seed Python, NumPy and TensorFlow with the course's seed (:func:`course_utils.config.seed`)."""
+    import keras
+
+    keras.utils.set_random_seed(config.seed())
 
 
 def global_batch_size(per_replica, strategy):

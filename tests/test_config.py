@@ -1,5 +1,9 @@
 """course_utils.config: profiles, seeds, flags and the data directory."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from course_utils import config
@@ -20,12 +24,27 @@ def test_unknown_profile_lists_the_valid_ones(monkeypatch):
     assert "'quick'" in message and all(p in message for p in config.PROFILES)
 
 
-def test_default_profile_is_standard_without_a_gpu(monkeypatch):
+def test_the_default_profile_is_standard_until_set(monkeypatch):
     monkeypatch.delenv("COURSE_PROFILE")
-    from course_utils import device
+    monkeypatch.setitem(config._defaults, "profile", "standard")
+    assert config.profile_name() == "standard"
+    config.set_default_profile("full")
+    assert config.profile_name() == "full"
+    with pytest.raises(config.ConfigError, match="'huge' is not a profile"):
+        config.set_default_profile("huge")
 
-    expected = "full" if device.gpu_count() else "standard"
-    assert config.profile_name() == expected
+
+def test_reading_the_settings_loads_no_tensorflow():
+    code = (
+        "import sys\nfrom course_utils import config\n"
+        "config.describe(); config.choose(smoke=1, standard=2); config.data_dir()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_PROFILE"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines()[-1] == "[]"
 
 
 def test_choose_follows_the_profile(monkeypatch):
@@ -44,16 +63,6 @@ def test_seed_must_be_an_integer(monkeypatch):
     monkeypatch.setenv("COURSE_SEED", "seven")
     with pytest.raises(config.ConfigError, match="COURSE_SEED"):
         config.seed()
-
-
-def test_set_seeds_makes_keras_repeatable(monkeypatch):
-    import keras
-
-    monkeypatch.setenv("COURSE_SEED", "3")
-    config.set_seeds()
-    first = keras.random.normal((4,)).numpy()
-    config.set_seeds()
-    assert (keras.random.normal((4,)).numpy() == first).all()
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """course_utils.device on the CPU, including a data-parallel run over 2 logical CPU devices, and
 its GPU paths with TensorFlow's device functions mocked (there is no GPU here)."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -208,3 +209,26 @@ def test_splitting_a_gpu_too_late_says_what_to_do(fake_gpus):
 def test_split_validates(bad):
     with pytest.raises(ValueError, match="split must be a positive integer"):
         device.setup(split=bad)
+
+
+def test_set_seeds_makes_keras_repeatable(monkeypatch):
+    import keras
+
+    monkeypatch.setenv("COURSE_SEED", "3")
+    device.set_seeds()
+    first = keras.random.normal((4,)).numpy()
+    device.set_seeds()
+    assert (keras.random.normal((4,)).numpy() == first).all()
+
+
+def test_setup_makes_full_the_default_profile_only_with_a_gpu():
+    code = (
+        "from course_utils import config, device\n"
+        "device.setup()\nprint(config.profile_name(), device.gpu_count())"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_PROFILE"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    profile, gpus = out.split()[-2:]
+    assert profile == ("full" if int(gpus) else "standard")
