@@ -84,7 +84,7 @@ def pipeline_rate(dataset, n):
     return n / (time.perf_counter() - start)
 
 
-def main(argv=None):
+def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sketches", type=int, default=20_000, help="training sketches")
     parser.add_argument("--epochs", type=int, default=6)
@@ -103,42 +103,58 @@ def main(argv=None):
         help="peak learning rate ∝ batch size, or ∝ its square root",
     )
     parser.add_argument("--repeats", type=int, default=1, help="trainings of each, new seeds")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def pipelines(args):
+    """The class count and {name: (training set, test set, batch size)} of both pipelines."""
     files = sketches.synthetic_tfrecords(args.sketches, args.sketches // 5, seed=0, shards=10)
-    n = args.sketches
-    textbook = sketch_pipeline.textbook_dataset(files.train, 32, shuffle_buffer_size=10_000)
-    textbook_test = sketch_pipeline.textbook_dataset(files.test, 32)
     elements = sketch_pipeline.sketches(files.train)
     scale = sketch_pipeline.offset_scale(elements)
     crop = args.crop or None
-    ours = sketch_pipeline.sketch_dataset(
-        elements, args.batch, crop=crop, window=args.window, scale=scale, shuffle_buffer=n
+    course = sketch_pipeline.sketch_dataset(
+        elements,
+        args.batch,
+        crop=crop,
+        window=args.window,
+        scale=scale,
+        shuffle_buffer=args.sketches,
     )
-    ours_test = sketch_pipeline.sketch_dataset(
+    course_test = sketch_pipeline.sketch_dataset(
         sketch_pipeline.sketches(files.test), args.batch, crop=crop, scale=scale
     )
-    n_classes = len(files.class_names)
-    print(f"{n:,} training sketches, {len(files.class_names)} classes, {args.epochs} epochs")
+    return len(files.class_names), {
+        "textbook": (
+            sketch_pipeline.textbook_dataset(files.train, 32, shuffle_buffer_size=10_000),
+            sketch_pipeline.textbook_dataset(files.test, 32),
+            32,
+        ),
+        "course": (course, course_test, args.batch),
+    }
 
-    input_rate = {}
-    for name, ds in (("textbook", textbook), ("course", ours)):
+
+def report_input_rates(runs, n):
+    """Print each input pipeline's samples/s alone (no model), first pass and later passes."""
+    rate = {}
+    for name, (ds, _, _) in runs.items():
         first, later = pipeline_rate(ds, n), pipeline_rate(ds, n)
-        input_rate[name] = later
+        rate[name] = later
         print(
             f"input pipeline · {name:8s}: {first:9,.0f} samples/s first pass, "
             f"{later:9,.0f} later passes · padding {sketch_pipeline.padding_fraction(ds):.0%}"
         )
-    print(
-        f"input pipeline ratio (later passes): {input_rate['course'] / input_rate['textbook']:.2f}×"
-    )
+    print(f"input pipeline ratio (later passes): {rate['course'] / rate['textbook']:.2f}×")
 
-    runs = {"textbook": textbook, "course": ours}
-    tests = {"textbook": textbook_test, "course": ours_test}
-    batch = {"textbook": 32, "course": args.batch}
-    seconds = {name: [] for name in runs}  # every epoch but each training's first (tracing)
-    cpu_seconds = {name: [] for name in runs}  # the same epochs' CPU time, all threads
-    scores = {name: [] for name in runs}  # (top-1, top-5) of each training
+
+def train_in_turns(args, runs, n_classes):
+    """Train both pipelines' models epoch by epoch in turn, ``args.repeats`` times.
+
+    Returns {name: seconds}, {name: CPU-seconds} of every epoch but each training's first
+    (tracing), and {name: [(top-1, top-5) of each training]}.
+    """
+    seconds = {name: [] for name in runs}
+    cpu_seconds = {name: [] for name in runs}
+    scores = {name: [] for name in runs}
     exponent = 1 if args.scaling == "linear" else 0.5
     for repeat in range(args.repeats):
         keras.utils.set_random_seed(config.seed() + repeat)
@@ -146,41 +162,52 @@ def main(argv=None):
             name: build_model(
                 n_classes,
                 training.warmup_cosine(
-                    args.learning_rate * (batch[name] / 32) ** exponent,
-                    math.ceil(n / batch[name]),
+                    args.learning_rate * (batch / 32) ** exponent,
+                    math.ceil(args.sketches / batch),
                     args.epochs,
                 ),
             )
-            for name in runs
+            for name, (_, _, batch) in runs.items()
         }
         for epoch in range(args.epochs):
-            for name, ds in runs.items():
+            for name, (ds, _, _) in runs.items():
                 start, cpu = time.perf_counter(), time.process_time()
                 models[name].fit(ds, initial_epoch=epoch, epochs=epoch + 1, verbose=0)
                 if epoch or args.epochs == 1:
                     seconds[name].append(time.perf_counter() - start)
                     cpu_seconds[name].append(time.process_time() - cpu)
-        for name in runs:
-            scores[name].append(models[name].evaluate(tests[name], verbose=0)[1:])
+        for name, (_, test, _) in runs.items():
+            scores[name].append(models[name].evaluate(test, verbose=0)[1:])
+    return seconds, cpu_seconds, scores
 
-    train_rate = {name: n / statistics.median(seconds[name]) for name in runs}
-    cpu_rate = {name: n / statistics.median(cpu_seconds[name]) for name in runs}
-    for name in runs:
+
+def report_training(args, seconds, cpu_seconds, scores):
+    n = args.sketches
+    rate = {name: n / statistics.median(s) for name, s in seconds.items()}
+    cpu_rate = {name: n / statistics.median(s) for name, s in cpu_seconds.items()}
+    for name in rate:
         print(
-            f"training · {name:8s}: {train_rate[name]:7,.0f} samples/s (median epoch), "
+            f"training · {name:8s}: {rate[name]:7,.0f} samples/s (median epoch), "
             f"{cpu_rate[name]:7,.0f} per CPU-second"
         )
     print(
-        f"training ratio: {train_rate['course'] / train_rate['textbook']:.2f}× "
+        f"training ratio: {rate['course'] / rate['textbook']:.2f}× "
         f"(per CPU-second: {cpu_rate['course'] / cpu_rate['textbook']:.2f}×)"
     )
-
     epochs = f"{args.epochs} epoch{'s' if args.epochs > 1 else ''}"
     trainings = f", mean (range) of {args.repeats} trainings" if args.repeats > 1 else ""
     print(f"test accuracy after {epochs}{trainings}:")
-    for name in runs:
-        top1, top5 = zip(*scores[name], strict=True)
+    for name, runs in scores.items():
+        top1, top5 = zip(*runs, strict=True)
         print(f"  {name:8s}: top-1 {spread(top1)}, top-5 {spread(top5)}")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    n_classes, runs = pipelines(args)
+    print(f"{args.sketches:,} training sketches, {n_classes} classes, {args.epochs} epochs")
+    report_input_rates(runs, args.sketches)
+    report_training(args, *train_in_turns(args, runs, n_classes))
 
 
 def spread(values):
