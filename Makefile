@@ -15,10 +15,13 @@ NB ?= notebooks/*.ipynb
 
 .PHONY: lab test test-kernels lint outputs student lock venv venv-check clean
 
-$(STAMP): pyproject.toml $(LOCK)
+# venv_bin_on_path.pth puts .venv/bin on PATH in every Python of .venv, so that tools that start
+# other tools of the environment by name (nbgrader runs `alembic`) work without activating it.
+$(STAMP): pyproject.toml $(LOCK) tools/venv_bin_on_path.pth
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c $(LOCK) -e ".[dev]"
+	cp tools/venv_bin_on_path.pth "$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
 	@touch $@
 
 # Fails, saying how to rebuild, when .venv's packages are not the locked versions.

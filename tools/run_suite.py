@@ -20,7 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LINTED = ["course_utils", "tests", "benchmarks", "tools", "notebooks", "conftest.py"]
-GRADER_TESTS = ["tests/grading/test_grader.py", "tests/grading/test_release.py"]
+GRADER_TESTS = [
+    "tests/grading/test_grader.py",
+    "tests/grading/test_release.py",
+    "tests/grading/test_nbgrader_route.py",
+]
 BROWSER_TESTS = ["tests/test_browser.py", "tests/test_lab_security.py"]
 
 
