@@ -7,7 +7,9 @@ vector-to-sequence RNN reads the same vector ``x`` at every step (``RepeatVector
 encoder–decoder's decoder is one too, reading the encoder's last output ``v`` at every step.
 """
 
-import matplotlib.pyplot as plt
+from matplotlib.patches import Rectangle
+
+from course_utils import figures
 
 FAMILIES = ("sequence-to-sequence", "sequence-to-vector", "vector-to-sequence", "encoder–decoder")
 
@@ -20,7 +22,7 @@ _EXAMPLES = {
 
 
 def _cell(ax, x, label, color):
-    ax.add_patch(plt.Rectangle((x - 0.3, -0.3), 0.6, 0.6, facecolor=color, edgecolor="black"))
+    ax.add_patch(Rectangle((x - 0.3, -0.3), 0.6, 0.6, facecolor=color, edgecolor="black"))
     ax.text(x, 0, label, ha="center", va="center", fontsize=8)
 
 
@@ -78,7 +80,8 @@ def draw_family(ax, family, steps=4):
 
 def families_figure(steps=4):
     """All four families side by side, as a ``matplotlib.figure.Figure``."""
-    fig, axes = plt.subplots(1, 4, figsize=(16, 3.6), width_ratios=[steps, steps, steps, 2 * steps])
+    fig = figures.new(figsize=(16, 3.6))
+    axes = fig.subplots(1, 4, width_ratios=[steps, steps, steps, 2 * steps])
     for ax, family in zip(axes, FAMILIES, strict=True):
         draw_family(ax, family, steps)
     fig.suptitle(

@@ -9,9 +9,10 @@ model into a graph and reports what each choice costs.
 import time
 from dataclasses import dataclass
 
+from course_utils.shapes import CELLS, check_cell
 from course_utils.validation import positive_int
 
-CELLS = ("SimpleRNN", "LSTM", "GRU")
+__all__ = ["CELLS", "Measurement", "measure"]  # CELLS: the cell kinds measure accepts
 
 
 @dataclass(frozen=True)
@@ -42,20 +43,13 @@ def _count_ops(graph_def):
     return len(graph_def.node) + sum(len(f.node_def) for f in graph_def.library.function)
 
 
-def measure(length, unroll, *, cell="LSTM", units=32, features=8, batch=32, steps=5, seed=0):
-    """Trace and time one gradient step of ``cell(units, unroll=unroll)`` on sequences of ``length``."""
-    if cell not in CELLS:
-        raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {cell!r}.")
-    for name, value in (
-        ("length", length),
-        ("units", units),
-        ("features", features),
-        ("batch", batch),
-        ("steps", steps),
-    ):
-        positive_int(name, value)
+def _count_loops(graph_def):
+    return sum(1 for node in graph_def.node if node.op in ("While", "StatelessWhile"))
+
+
+def _gradient_step(cell, length, units, features, unroll, seed):
+    """A ``tf.function`` computing the gradients of a small model: ``cell(units)``, ``Dense(1)``."""
     import keras
-    import numpy as np
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
@@ -74,34 +68,59 @@ def measure(length, unroll, *, cell="LSTM", units=32, features=8, batch=32, step
             loss = loss_fn(y, model(x, training=True))
         return tape.gradient(loss, model.trainable_variables)
 
+    return gradient_step
+
+
+def _call_seconds(concrete, x, y):
+    """The time of one call of ``concrete``, its gradients brought back to NumPy."""
+    start = time.perf_counter()
+    _ = [g.numpy() for g in concrete(x, y)]
+    return time.perf_counter() - start
+
+
+def _first_call(concrete, x, y):
+    """The first call's seconds and its peak GPU memory in MB (``None`` without a GPU)."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_logical_devices("GPU")
+    if gpus:
+        tf.config.experimental.reset_memory_stats(gpus[0].name)
+    seconds = _call_seconds(concrete, x, y)
+    peak = tf.config.experimental.get_memory_info(gpus[0].name)["peak"] / 2**20 if gpus else None
+    return seconds, peak
+
+
+def measure(length, unroll, *, cell="LSTM", units=32, features=8, batch=32, steps=5, seed=0):
+    """Trace and time one gradient step of ``cell(units, unroll=unroll)`` on sequences of ``length``."""
+    check_cell(cell)
+    for name, value in (
+        ("length", length),
+        ("units", units),
+        ("features", features),
+        ("batch", batch),
+        ("steps", steps),
+    ):
+        positive_int(name, value)
+    import numpy as np
+    import tensorflow as tf
+
+    gradient_step = _gradient_step(cell, length, units, features, unroll, seed)
     x = tf.constant(np.random.default_rng(seed).normal(size=(batch, length, features)), tf.float32)
     y = tf.zeros((batch, 1))
     start = time.perf_counter()
     concrete = gradient_step.get_concrete_function(x, y)
     trace = time.perf_counter() - start
     graph_def = concrete.graph.as_graph_def()
-    loops = sum(1 for node in graph_def.node if node.op in ("While", "StatelessWhile"))
-    gpus = tf.config.list_logical_devices("GPU")
-    if gpus:
-        tf.config.experimental.reset_memory_stats(gpus[0].name)
-    start = time.perf_counter()
-    _ = [g.numpy() for g in concrete(x, y)]
-    first = time.perf_counter() - start
-    peak = tf.config.experimental.get_memory_info(gpus[0].name)["peak"] / 2**20 if gpus else None
-    times = []
-    for _ in range(steps):
-        start = time.perf_counter()
-        _ = [g.numpy() for g in concrete(x, y)]
-        times.append(time.perf_counter() - start)
+    first, peak = _first_call(concrete, x, y)
     return Measurement(
         cell=cell,
         length=length,
         unroll=bool(unroll),
         graph_ops=_count_ops(graph_def),
         graph_kb=graph_def.ByteSize() / 1024,
-        while_loops=loops,
+        while_loops=_count_loops(graph_def),
         trace_seconds=trace,
         first_call_seconds=first,
-        step_seconds=min(times),
+        step_seconds=min(_call_seconds(concrete, x, y) for _ in range(steps)),
         peak_gpu_mb=peak,
     )

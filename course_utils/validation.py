@@ -1,5 +1,6 @@
 """Argument checks shared by the public helpers, so one mistake always reads the same."""
 
+import math
 import numbers
 
 
@@ -9,14 +10,15 @@ def positive_int(name, value, *, allow_none=False):
     if allow_none and value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        wanted = "a positive integer or None" if allow_none else "a positive integer"
+        raise ValueError(f"{name} must be {wanted}, got {value!r}.")
     return int(value)
 
 
 def positive_number(name, value, *, allow_zero=False):
-    """``value`` as a ``float``; a ``ValueError`` naming ``name`` unless it is a real number > 0
-    (or ≥ 0, where ``allow_zero``)."""
-    real = not isinstance(value, bool) and isinstance(value, numbers.Real) and value == value
+    """``value`` as a ``float``; a ``ValueError`` naming ``name`` unless it is a finite real
+    number > 0 (or ≥ 0, where ``allow_zero``)."""
+    real = not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(value)
     if not real or value < 0 or (value == 0 and not allow_zero):
         wanted = "a number >= 0" if allow_zero else "a positive number"
         raise ValueError(f"{name} must be {wanted}, got {value!r}.")

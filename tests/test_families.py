@@ -1,13 +1,8 @@
 """The model-family diagram: one panel per family, inputs and outputs drawn where the family has them."""
 
-import matplotlib
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from course_utils import families  # noqa: E402
+from course_utils import families, figures
 
 
 def _labels(ax):
@@ -25,28 +20,26 @@ def _labels(ax):
 )
 def test_each_family_feeds_and_keeps_the_right_steps(family, inputs, outputs, vectors):
     """As in notebook 01's code: RepeatVector feeds the vector (x, or the encoder's v) at every step."""
-    fig, ax = plt.subplots()
+    ax = figures.new().subplots()
     families.draw_family(ax, family, steps=4)
     labels = _labels(ax)
     assert sum(label.startswith("x") for label in labels) == inputs
     assert sum(label.startswith("y") for label in labels) == outputs
     assert labels.count("v") == vectors
     assert family in ax.get_title()
-    plt.close(fig)
 
 
 def test_families_figure_has_four_titled_panels():
     fig = families.families_figure()
+    assert isinstance(fig, figures.Figure)
     assert [ax.get_title().split("\n")[0] for ax in fig.axes] == list(families.FAMILIES)
     assert fig.get_suptitle()
-    plt.close(fig)
 
 
 @pytest.mark.parametrize(
     "kwargs", [{"family": "tree-to-tree"}, {"family": "encoder–decoder", "steps": 1}]
 )
 def test_bad_input_is_refused(kwargs):
-    fig, ax = plt.subplots()
+    ax = figures.new().subplots()
     with pytest.raises(ValueError, match="family|steps"):
         families.draw_family(ax, **kwargs)
-    plt.close(fig)

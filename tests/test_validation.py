@@ -28,7 +28,7 @@ def test_positive_number_and_fraction_return_floats():
     assert fraction("threshold", np.float32(0.5)) == 0.5
 
 
-@pytest.mark.parametrize("bad", [0, -1.5, float("nan"), "1", True, None])
+@pytest.mark.parametrize("bad", [0, -1.5, float("nan"), float("inf"), "1", True, None])
 def test_positive_number_refuses_with_the_name_and_value(bad):
     message = f"gain must be a positive number, got {bad!r}."
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
@@ -45,3 +45,8 @@ def test_fraction_refuses_the_ends_and_beyond(bad):
     message = f"threshold must be between 0 and 1, got {bad!r}."
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         fraction("threshold", bad)
+
+
+def test_positive_int_that_may_be_none_says_so():
+    with pytest.raises(ValueError, match=r"^split must be a positive integer or None, got 0\.$"):
+        positive_int("split", 0, allow_none=True)

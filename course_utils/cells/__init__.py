@@ -18,9 +18,13 @@ Keras' weight layout (columns of ``kernel``, ``recurrent_kernel`` and ``bias``):
   with ``reset_after=False`` it multiplies ``h(t-1)`` before.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
+
+from course_utils.shapes import CELLS
 
 
 def sigmoid(z):
@@ -34,25 +38,35 @@ def sigmoid(z):
     return out
 
 
+class Activation(NamedTuple):
+    """An activation function and its derivative, both functions of the pre-activation z."""
+
+    function: Callable
+    derivative: Callable
+
+
 ACTIVATIONS = {
-    "sigmoid": sigmoid,
-    "tanh": np.tanh,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "linear": lambda z: np.asarray(z, dtype=np.float64),
+    "sigmoid": Activation(sigmoid, lambda z: sigmoid(z) * (1.0 - sigmoid(z))),
+    "tanh": Activation(np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
+    "relu": Activation(lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64)),
+    "linear": Activation(
+        lambda z: np.asarray(z, dtype=np.float64), lambda z: np.ones_like(z, dtype=np.float64)
+    ),
 }
+"""The course's one table of activations, by their Keras names."""
 
 
-def _activation(name):
+def activation_function(name):
     if callable(name):
         name = getattr(name, "__name__", name)
     if name not in ACTIVATIONS:
         raise ValueError(
             f"activation {name!r} is not supported here; use one of {', '.join(ACTIVATIONS)}."
         )
-    return ACTIVATIONS[name]
+    return ACTIVATIONS[name].function
 
 
-def _blocks(matrix, n, units):
+def gate_blocks(matrix, n, units):
     if matrix.shape[-1] != n * units:
         raise ValueError(
             f"expected {n} blocks of {units} columns ({n * units} in all), got shape {matrix.shape}."
@@ -60,15 +74,15 @@ def _blocks(matrix, n, units):
     return np.split(matrix, n, axis=-1)
 
 
-def _bias(bias, width):
+def bias_vector(bias, width):
     return np.zeros(width) if bias is None else np.asarray(bias, dtype=np.float64)
 
 
 def simple_rnn_step(x, h, kernel, recurrent_kernel, bias=None, activation="tanh"):
     """One SimpleRNN step: ``h(t) = act(x(t)·W + h(t-1)·U + b)``. Returns ``h(t)``."""
     x, h = np.asarray(x, np.float64), np.asarray(h, np.float64)
-    b = _bias(bias, recurrent_kernel.shape[1])
-    return _activation(activation)(x @ kernel + h @ recurrent_kernel + b)
+    b = bias_vector(bias, recurrent_kernel.shape[1])
+    return activation_function(activation)(x @ kernel + h @ recurrent_kernel + b)
 
 
 def lstm_step(
@@ -81,9 +95,9 @@ def lstm_step(
     """
     x, h, c = (np.asarray(a, np.float64) for a in (x, h, c))
     units = recurrent_kernel.shape[0]
-    z = x @ kernel + h @ recurrent_kernel + _bias(bias, 4 * units)
-    z_i, z_f, z_g, z_o = _blocks(z, 4, units)
-    gate, act = _activation(recurrent_activation), _activation(activation)
+    z = x @ kernel + h @ recurrent_kernel + bias_vector(bias, 4 * units)
+    z_i, z_f, z_g, z_o = gate_blocks(z, 4, units)
+    gate, act = activation_function(recurrent_activation), activation_function(activation)
     gates = {"i": gate(z_i), "f": gate(z_f), "g": act(z_g), "o": gate(z_o)}
     c_new = gates["f"] * c + gates["i"] * gates["g"]
     h_new = gates["o"] * act(c_new)
@@ -117,10 +131,10 @@ def gru_step(
         b_x, b_h = bias
     else:
         b_x, b_h = np.asarray(bias, np.float64), np.zeros(3 * units)
-    x_z, x_r, x_g = _blocks(x @ kernel + b_x, 3, units)
-    u_z, u_r, u_g = _blocks(recurrent_kernel, 3, units)
-    b_hz, b_hr, b_hg = _blocks(b_h, 3, units)
-    gate, act = _activation(recurrent_activation), _activation(activation)
+    x_z, x_r, x_g = gate_blocks(x @ kernel + b_x, 3, units)
+    u_z, u_r, u_g = gate_blocks(recurrent_kernel, 3, units)
+    b_hz, b_hr, b_hg = gate_blocks(b_h, 3, units)
+    gate, act = activation_function(recurrent_activation), activation_function(activation)
     z = gate(x_z + h @ u_z + b_hz)
     r = gate(x_r + h @ u_r + b_hr)
     if reset_after:
@@ -144,7 +158,7 @@ class Trace:
 def _cell_of(layer):
     cell = getattr(layer, "cell", layer)
     kind = type(cell).__name__.removesuffix("Cell")
-    if kind not in ("SimpleRNN", "LSTM", "GRU"):
+    if kind not in CELLS:
         raise TypeError(
             f"expected a Keras SimpleRNN, LSTM or GRU layer (or its cell), got {type(layer).__name__}."
         )

@@ -8,11 +8,10 @@ in full colour while the others fade, and ``values``, numbers written next to th
 gate stepper uses both. Every artist of a path carries the gid ``"<cell>:<path>"``.
 """
 
-import io
-
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Patch
+
+from course_utils import figures
 
 COLORS = {
     "c": "#e6891f",
@@ -27,15 +26,6 @@ COLORS = {
 LSTM_PATHS = ("c", "h", "forget", "input", "candidate", "output")
 GRU_PATHS = ("h", "update", "reset", "candidate")
 FADED = 0.18
-
-
-class DiagramFigure(Figure):
-    """A figure made without pyplot (so nothing is drawn twice) that notebooks show as a PNG."""
-
-    def _repr_png_(self):
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png", bbox_inches="tight", dpi=80)
-        return buffer.getvalue()
 
 
 class _Canvas:
@@ -122,7 +112,7 @@ def _check_highlight(highlight, allowed):
 
 
 def _frame(title, size=(11, 6.4)):
-    fig = DiagramFigure(figsize=size)
+    fig = figures.new(figsize=size)
     ax = fig.add_axes((0.01, 0.2, 0.98, 0.72))
     ax.set(xlim=(-0.3, 13.4), ylim=(-0.6, 7.4), aspect="equal", title=title)
     ax.set_xlabel("x(t) and h(t-1) enter at the bottom and left; states and outputs leave right")
@@ -146,6 +136,90 @@ def _operations_handle():
                   label="⊗ element-wise product, ⊕ element-wise sum")  # fmt: skip
 
 
+_BUS_Y, _GATE_Y, _MIX_Y, _C_Y = 1.4, 3.2, 4.7, 6.2  # the rows of the LSTM diagram
+_GATE_X = {"forget": 3.0, "input": 4.6, "candidate": 6.6, "output": 8.2}
+
+
+def _lstm_states(d):
+    """c along the top, with the tanh that reads it; h(t-1) and x(t) on the bus below."""
+    d.line([(0.0, _C_Y), (2.7, _C_Y)], "c", width=4)
+    d.line([(3.3, _C_Y), (5.3, _C_Y)], "c", width=4)
+    d.line([(5.9, _C_Y), (13.0, _C_Y)], "c", width=4, arrow=True)
+    d.line([(9.4, _C_Y), (9.4, _MIX_Y + 0.3)], "c", width=2)
+    d.line([(9.4, _MIX_Y - 0.3), (9.4, _GATE_Y + 0.3)], "c", width=2)
+    d.tanh((9.4, _MIX_Y), "c")
+    d.line([(0.0, _BUS_Y), (_GATE_X["output"], _BUS_Y)], "h", width=2.5)
+    d.line([(2.2, -0.4), (2.2, _BUS_Y)], "h", width=2.5)
+    d.ax.plot([2.2], [_BUS_Y], "o", color=COLORS["h"], ms=6, zorder=3)
+
+
+def _lstm_layers(d):
+    """The four layers side by side, all fed by the same bus."""
+    for path, x in _GATE_X.items():
+        d.line([(x, _BUS_Y), (x, _GATE_Y - 0.35)], path, arrow=True)
+    d.layer((_GATE_X["forget"], _GATE_Y), "σ", "forget")
+    d.layer((_GATE_X["input"], _GATE_Y), "σ", "input")
+    d.layer((_GATE_X["candidate"], _GATE_Y), "tanh", "candidate")
+    d.layer((_GATE_X["output"], _GATE_Y), "σ", "output")
+
+
+def _lstm_operations(d):
+    """f ⊗ c(t-1), plus i ⊗ g; then o ⊗ tanh(c(t)), which leaves as h(t) and y(t)."""
+    d.line([(3.0, _GATE_Y + 0.35), (3.0, _C_Y - 0.3)], "forget", arrow=True)
+    d.op((3.0, _C_Y), "⊗", "forget")
+    d.line([(4.6, _GATE_Y + 0.35), (4.6, _MIX_Y), (5.3, _MIX_Y)], "input", arrow=True)
+    d.line([(6.6, _GATE_Y + 0.35), (6.6, _MIX_Y), (5.9, _MIX_Y)], "candidate", arrow=True)
+    d.op((5.6, _MIX_Y), "⊗", "input")
+    d.line([(5.6, _MIX_Y + 0.3), (5.6, _C_Y - 0.3)], "input", arrow=True)
+    d.op((5.6, _C_Y), "⊕", "input")
+    d.line([(8.7, _GATE_Y), (9.1, _GATE_Y)], "output", arrow=True)
+    d.op((9.4, _GATE_Y), "⊗", "output")
+    d.line([(9.7, _GATE_Y), (13.0, _GATE_Y)], "output", width=2.5, arrow=True)
+    d.line([(9.4, _GATE_Y - 0.3), (9.4, _BUS_Y), (13.0, _BUS_Y)], "output", width=2.5, arrow=True)
+
+
+def _lstm_labels(d, values):
+    """The states' and gates' names, with ``values`` written under the gates'."""
+    d.label((0.1, _C_Y + 0.35), "c(t-1)", "c", ha="left")
+    d.label((12.9, _C_Y + 0.35), "c(t)", "c", ha="right")
+    d.label((0.1, _BUS_Y + 0.35), "h(t-1)", "h", ha="left")
+    d.label((2.55, -0.35), "x(t)", "h", ha="left")
+    d.label((12.9, _GATE_Y + 0.35), "y(t)", "output", ha="right")
+    d.label((12.9, _BUS_Y + 0.35), "h(t)", "output", ha="right")
+    names = {"forget": "f", "input": "i", "candidate": "g", "output": "o"}
+    for path, x in _GATE_X.items():
+        text = f"{names[path]}(t){_values_text(values, names[path])}"
+        d.label((x + 0.12, _GATE_Y - 0.75), text, path, ha="left", va="top", fontsize=10)
+
+
+def _legend(fig, entries):
+    """The legend under a cell: ``entries`` are (path, label, line width or None for a patch)."""
+    handles = [
+        Patch(color=COLORS[path], label=label)
+        if width is None
+        else Line2D([], [], color=COLORS[path], lw=width, label=label)
+        for path, label, width in entries
+    ]
+    handles.append(_operations_handle())
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False)
+
+
+_LSTM_LEGEND = (
+    ("c", "long-term state c", 4),
+    ("h", "short-term state h, input x", 2.5),
+    ("forget", "forget gate f: σ layer, acts on c(t-1)", None),
+    ("input", "input gate i: σ layer, scales g", None),
+    ("candidate", "candidate g: tanh layer", None),
+    ("output", "output gate o: σ layer, scales tanh(c(t))", None),
+)
+_GRU_LEGEND = (
+    ("h", "the only state h (= output y)", 4),
+    ("update", "update gate z: σ layer, share of h(t-1) kept", None),
+    ("reset", "reset gate r: σ layer, scales h(t-1) for g", None),
+    ("candidate", "candidate g: tanh layer", None),
+)
+
+
 def lstm_cell(
     highlight=None, values=None, title="The LSTM cell: two states, four layers in parallel"
 ):
@@ -154,59 +228,11 @@ def lstm_cell(
     highlight = _check_highlight(highlight, LSTM_PATHS)
     fig, ax = _frame(title)
     d = _Canvas(ax, "lstm", highlight)
-    bus_y, gate_y, mix_y, c_y = 1.4, 3.2, 4.7, 6.2
-    gate_x = {"forget": 3.0, "input": 4.6, "candidate": 6.6, "output": 8.2}
-    # Long-term state c along the top: forgotten (⊗ f), then written (⊕ i⊗g).
-    d.line([(0.0, c_y), (2.7, c_y)], "c", width=4)
-    d.line([(3.3, c_y), (5.3, c_y)], "c", width=4)
-    d.line([(5.9, c_y), (13.0, c_y)], "c", width=4, arrow=True)
-    d.line([(9.4, c_y), (9.4, mix_y + 0.3)], "c", width=2)
-    d.line([(9.4, mix_y - 0.3), (9.4, gate_y + 0.3)], "c", width=2)
-    d.tanh((9.4, mix_y), "c")
-    # Short-term state h(t-1) and the input x(t) feed all four layers at once.
-    d.line([(0.0, bus_y), (gate_x["output"], bus_y)], "h", width=2.5)
-    d.line([(2.2, -0.4), (2.2, bus_y)], "h", width=2.5)
-    ax.plot([2.2], [bus_y], "o", color=COLORS["h"], ms=6, zorder=3)
-    for path, x in gate_x.items():
-        d.line([(x, bus_y), (x, gate_y - 0.35)], path, arrow=True)
-    d.layer((gate_x["forget"], gate_y), "σ", "forget")
-    d.layer((gate_x["input"], gate_y), "σ", "input")
-    d.layer((gate_x["candidate"], gate_y), "tanh", "candidate")
-    d.layer((gate_x["output"], gate_y), "σ", "output")
-    # f ⊗ c(t-1); i ⊗ g; then the sum.
-    d.line([(3.0, gate_y + 0.35), (3.0, c_y - 0.3)], "forget", arrow=True)
-    d.op((3.0, c_y), "⊗", "forget")
-    d.line([(4.6, gate_y + 0.35), (4.6, mix_y), (5.3, mix_y)], "input", arrow=True)
-    d.line([(6.6, gate_y + 0.35), (6.6, mix_y), (5.9, mix_y)], "candidate", arrow=True)
-    d.op((5.6, mix_y), "⊗", "input")
-    d.line([(5.6, mix_y + 0.3), (5.6, c_y - 0.3)], "input", arrow=True)
-    d.op((5.6, c_y), "⊕", "input")
-    # o ⊗ tanh(c(t)) gives h(t), which is also the output y(t).
-    d.line([(8.7, gate_y), (9.1, gate_y)], "output", arrow=True)
-    d.op((9.4, gate_y), "⊗", "output")
-    d.line([(9.7, gate_y), (13.0, gate_y)], "output", width=2.5, arrow=True)
-    d.line([(9.4, gate_y - 0.3), (9.4, bus_y), (13.0, bus_y)], "output", width=2.5, arrow=True)
-    # Labels.
-    d.label((0.1, c_y + 0.35), "c(t-1)", "c", ha="left")
-    d.label((12.9, c_y + 0.35), "c(t)", "c", ha="right")
-    d.label((0.1, bus_y + 0.35), "h(t-1)", "h", ha="left")
-    d.label((2.55, -0.35), "x(t)", "h", ha="left")
-    d.label((12.9, gate_y + 0.35), "y(t)", "output", ha="right")
-    d.label((12.9, bus_y + 0.35), "h(t)", "output", ha="right")
-    names = {"forget": "f", "input": "i", "candidate": "g", "output": "o"}
-    for path, x in gate_x.items():
-        text = f"{names[path]}(t){_values_text(values, names[path])}"
-        d.label((x + 0.12, gate_y - 0.75), text, path, ha="left", va="top", fontsize=10)
-    handles = [
-        Line2D([], [], color=COLORS["c"], lw=4, label="long-term state c"),
-        Line2D([], [], color=COLORS["h"], lw=2.5, label="short-term state h, input x"),
-        Patch(color=COLORS["forget"], label="forget gate f: σ layer, acts on c(t-1)"),
-        Patch(color=COLORS["input"], label="input gate i: σ layer, scales g"),
-        Patch(color=COLORS["candidate"], label="candidate g: tanh layer"),
-        Patch(color=COLORS["output"], label="output gate o: σ layer, scales tanh(c(t))"),
-        _operations_handle(),
-    ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False)
+    _lstm_states(d)
+    _lstm_layers(d)
+    _lstm_operations(d)
+    _lstm_labels(d, values)
+    _legend(fig, _LSTM_LEGEND)
     return fig
 
 
@@ -261,12 +287,5 @@ def gru_cell(highlight=None, values=None, title="The GRU cell: one state, two ga
     for path, x, name in (("reset", 3.2, "r"), ("update", 4.6, "z"), ("candidate", 7.4, "g")):
         text = f"{name}(t){_values_text(values, name)}"
         d.label((x + 0.58, gate_y - 0.4), text, path, ha="left", va="top", fontsize=10)
-    handles = [
-        Line2D([], [], color=COLORS["h"], lw=4, label="the only state h (= output y)"),
-        Patch(color=COLORS["update"], label="update gate z: σ layer, share of h(t-1) kept"),
-        Patch(color=COLORS["reset"], label="reset gate r: σ layer, scales h(t-1) for g"),
-        Patch(color=COLORS["candidate"], label="candidate g: tanh layer"),
-        _operations_handle(),
-    ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False)
+    _legend(fig, _GRU_LEGEND)
     return fig

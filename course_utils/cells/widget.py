@@ -14,6 +14,7 @@ import numpy as np
 
 from course_utils import cells
 from course_utils.cells import figures as cell_diagrams
+from course_utils.validation import fraction
 from course_utils.widgets import Explorer, FigureImage, figure_png
 
 QUANTITIES = ("h(t-1)", "c(t-1)", "f", "i", "g", "o", "c(t)", "h(t)")
@@ -47,8 +48,7 @@ def active_paths(values, threshold=0.5):
     """The diagram paths that carry information at this step, given :func:`step_values`:
     the inputs always; c(t-1) through the forget gate when f ≥ threshold; the write (i and g)
     when i ≥ threshold; the output when o ≥ threshold."""
-    if not 0 < threshold < 1:
-        raise ValueError(f"threshold must be between 0 and 1, got {threshold}.")
+    threshold = fraction("threshold", threshold)
     paths = {"h"}
     if values["f"] >= threshold:
         paths |= {"c", "forget"}

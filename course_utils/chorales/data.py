@@ -29,8 +29,9 @@ from pathlib import Path
 import numpy as np
 
 from course_utils import config, datasets, download
+from course_utils.chorales.music import VOICES
+from course_utils.validation import positive_int
 
-VOICES = ("soprano", "alto", "tenor", "bass")
 SPLITS = ("train", "valid", "test")
 STEPS_PER_QUARTER = 4  # a sixteenth-note grid
 CSV_HEADER = "note0,note1,note2,note3"
@@ -221,10 +222,7 @@ def load_music21(per_split=None, cache=True):
 
     ``per_split``: convert only until this many chorales per split are kept (None: all of them).
     """
-    if per_split is not None and (
-        not isinstance(per_split, int) or isinstance(per_split, bool) or per_split < 1
-    ):
-        raise ValueError(f"per_split must be a positive integer or None, got {per_split!r}.")
+    per_split = positive_int("per_split", per_split, allow_none=True)
     start = time.perf_counter()
     path = _cache_path(per_split)
     from_cache = cache and path.exists()

@@ -10,8 +10,10 @@ import io
 import wave
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from course_utils import figures
+from course_utils.validation import positive_number
 
 VOICES = ("soprano", "alto", "tenor", "bass")
 COLOURS = ("tab:red", "tab:orange", "tab:green", "tab:blue")
@@ -62,13 +64,11 @@ def piano_roll(chorale, title="A chorale", generated_from=None, steps_per_quarte
     """Draw the four voices as coloured bars (time → right, pitch ↑); return the figure.
 
     ``generated_from``: the step where generated music starts, marked with a dashed line.
-    Without ``ax`` the figure is new and closed before it is returned, so that a notebook shows
-    it once, as the cell's result, whatever the matplotlib backend.
+    Draws on ``ax`` if given, else on a new figure.
     """
     events = note_events(chorale)
-    own_figure = ax is None
-    if own_figure:
-        _, ax = plt.subplots(figsize=(10, 3.6))
+    if ax is None:
+        ax = figures.new(figsize=(10, 3.6)).subplots()
     for voice, start, length, midi in events:
         ax.broken_barh(
             [(start / steps_per_quarter, length / steps_per_quarter - GAP)],
@@ -88,8 +88,6 @@ def piano_roll(chorale, title="A chorale", generated_from=None, steps_per_quarte
     )
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
     ax.figure.tight_layout()
-    if own_figure:
-        plt.close(ax.figure)
     return ax.figure
 
 
@@ -98,10 +96,7 @@ def to_midi(chorale, path, tempo=100, steps_per_quarter=4):
     from music21 import instrument, metadata, note, stream
     from music21 import tempo as m21tempo
 
-    if not isinstance(tempo, int | float) or tempo <= 0:
-        raise ValueError(
-            f"tempo is in quarter notes per minute and must be positive, got {tempo!r}."
-        )
+    tempo = positive_number("tempo", tempo)  # quarter notes per minute
     events = note_events(chorale)
     score = stream.Score()
     score.insert(0, metadata.Metadata(title=Path(path).stem))
@@ -138,10 +133,7 @@ def synthesize(chorale, tempo=120, sample_rate=8000, steps_per_quarter=4):
         raise ValueError(
             f"sample_rate must be an integer of at least 1000 Hz, got {sample_rate!r}."
         )
-    if not isinstance(tempo, int | float) or tempo <= 0:
-        raise ValueError(
-            f"tempo is in quarter notes per minute and must be positive, got {tempo!r}."
-        )
+    tempo = positive_number("tempo", tempo)  # quarter notes per minute
     step = 60.0 / tempo / steps_per_quarter * sample_rate  # samples per time step
     array = check_chorale(chorale)
     out = np.zeros(int(round(len(array) * step)), dtype=np.float64)

@@ -2,7 +2,6 @@
 then see the piano roll and hear the result."""
 
 import ipywidgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils.chorales import music
@@ -65,7 +64,6 @@ class ChoraleExplorer(Explorer):
             self.result, title=f"{self.choice.value}, continued", generated_from=self.seed_steps
         )
         self._png = figure_png(fig)
-        plt.close(fig)
         self.roll.show(self._png)
         self.player.value = music.wav_bytes(music.synthesize(self.result, self.tempo))
 

@@ -6,8 +6,7 @@ are filled, and lines join each of them to the kernel taps it reads. All positio
 :func:`course_utils.shapes.inputs_seen` (checked against Keras in the tests).
 """
 
-from course_utils import shapes
-from course_utils.cells.figures import DiagramFigure
+from course_utils import figures, shapes
 
 SEEN, UNSEEN, TAP = "#d62728", "#c8c8c8", "#f4a6a6"
 
@@ -23,7 +22,7 @@ def conv_stack(layers, length, output_index, title=None):
         set(shapes.inputs_seen(layers[level:], lengths[level], output_index))
         for level in range(len(layers))
     ] + [{output_index}]
-    fig = DiagramFigure(figsize=(min(max(8, 0.22 * length + 3), 16), 1.1 * len(lengths) + 1.2))
+    fig = figures.new(figsize=(min(max(8, 0.22 * length + 3), 16), 1.1 * len(lengths) + 1.2))
     ax = fig.add_subplot()
     for level, size in enumerate(lengths):
         # Stack outputs are drawn at the input positions they are aligned with (index × stride).

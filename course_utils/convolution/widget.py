@@ -9,16 +9,14 @@ import ipywidgets as w
 
 from course_utils import shapes
 from course_utils.convolution.figures import conv_stack
+from course_utils.validation import positive_int
 from course_utils.widgets import Explorer, FigureImage, figure_png
-
-DILATIONS = ("constant", "doubling")
 
 
 def build_stack(n_layers, kernel_size, strides=1, dilation=1, padding="causal"):
     """A list of ``n_layers`` :class:`~course_utils.shapes.Conv1DLayer` with the same settings,
     except that ``dilation="doubling"`` gives dilation rates 1, 2, 4, ... (as in WaveNet)."""
-    if isinstance(n_layers, bool) or not isinstance(n_layers, int) or n_layers < 1:
-        raise ValueError(f"n_layers must be a positive integer, got {n_layers!r}.")
+    n_layers = positive_int("n_layers", n_layers)
     if dilation == "doubling":
         rates = [2**i for i in range(n_layers)]
     elif isinstance(dilation, int) and not isinstance(dilation, bool):

@@ -83,14 +83,31 @@ def build_model():
     )
 
 
+def distributed_batches(strategy, global_batch, epochs):
+    """:func:`training_data` in global batches, split between ``strategy``'s replicas (with
+    several workers, each one reads its share of every global batch: ``AutoShardPolicy.DATA``).
+
+    Returns (the batches of every epoch, the steps per epoch). One iterator runs through all the
+    epochs: measured on a 2-core CPU, a new iterator per epoch added about a second per epoch to
+    the two-worker cluster.
+    """
+    import tensorflow as tf
+
+    x, y = training_data()
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch)
+    steps_per_epoch = len(dataset)
+    dataset = dataset.repeat(epochs).with_options(options)
+    return strategy.experimental_distribute_dataset(dataset), steps_per_epoch
+
+
 def train(strategy, per_replica_batch, epochs, seed=0):
     """Train :func:`build_model` under ``strategy`` with Adam in a custom loop.
 
     Returns (mean loss per epoch, final weights as nested lists). A custom loop rather than
     ``model.fit``: Keras 3's ``fit`` does not run under ``MultiWorkerMirroredStrategy`` (see
     :func:`fit_error`, and keras-team/keras#20585), while ``strategy.run`` does, on any strategy.
-    One iterator runs through all the epochs: measured on a 2-core CPU, a new iterator per epoch
-    added about a second per epoch to the two-worker cluster.
     """
     import keras
     import numpy as np
@@ -99,13 +116,7 @@ def train(strategy, per_replica_batch, epochs, seed=0):
     per_replica_batch = positive_int("per_replica_batch", per_replica_batch)
     epochs = positive_int("epochs", epochs)
     keras.utils.set_random_seed(seed)
-    x, y = training_data()
     global_batch = per_replica_batch * strategy.num_replicas_in_sync
-    options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch)
-    steps_per_epoch = len(dataset)
-    dataset = dataset.repeat(epochs).with_options(options)
     with strategy.scope():
         model = build_model()
         optimizer = keras.optimizers.Adam(LEARNING_RATE)
@@ -125,7 +136,7 @@ def train(strategy, per_replica_batch, epochs, seed=0):
         losses = strategy.run(replica_step, args=(inputs, targets))
         return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
 
-    batches = strategy.experimental_distribute_dataset(dataset)
+    batches, steps_per_epoch = distributed_batches(strategy, global_batch, epochs)
     losses = np.array([float(train_step(inputs, targets)) for inputs, targets in batches])
     history = losses.reshape(epochs, steps_per_epoch).mean(axis=1).tolist()
     return history, [w.tolist() for w in model.get_weights()]
@@ -181,6 +192,39 @@ def _stop(processes):
         process.wait()
 
 
+def _start_worker(addresses, index, arguments, log):
+    """Start worker ``index`` of the cluster at ``addresses``, on the CPU, writing to ``log``."""
+    env = dict(
+        os.environ,
+        TF_CONFIG=json.dumps(tf_config(addresses, index)),
+        CUDA_VISIBLE_DEVICES="-1",
+    )
+    command = [sys.executable, "-m", "course_utils.distribution.multiworker", "--worker"]
+    return subprocess.Popen([*command, *arguments], env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _wait(processes, logs, timeout):
+    """Wait for every worker; raise if the cluster overruns ``timeout`` seconds or one fails."""
+    deadline = time.monotonic() + timeout
+    for i, process in enumerate(processes):
+        try:
+            code = process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            raise TimeoutError(
+                f"the {len(processes)}-worker cluster did not finish within {timeout} s."
+            ) from None
+        if code != 0:
+            logs[i].seek(0)
+            tail = logs[i].read()[-2000:]
+            raise RuntimeError(f"worker {i} failed (exit code {code}):\n{tail}")
+
+
+def _read_json(path):
+    """The JSON document a worker wrote at ``path``."""
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def run_local_cluster(workers=2, per_replica_batch=8, epochs=20, timeout=120, route="loop"):
     """Start ``workers`` processes on 127.0.0.1 that train together; return their results.
 
@@ -205,40 +249,12 @@ def run_local_cluster(workers=2, per_replica_batch=8, epochs=20, timeout=120, ro
         outputs = [os.path.join(folder, f"worker{i}.json") for i in range(workers)]
         try:
             for i in range(workers):
-                env = dict(
-                    os.environ,
-                    TF_CONFIG=json.dumps(tf_config(addresses, i)),
-                    CUDA_VISIBLE_DEVICES="-1",
-                )
                 log = open(os.path.join(folder, f"worker{i}.log"), "w+", encoding="utf-8")  # noqa: SIM115
                 logs.append(log)
-                command = [
-                    sys.executable,
-                    "-m",
-                    "course_utils.distribution.multiworker",
-                    "--worker",
-                ]
-                command += [str(per_replica_batch), str(epochs), outputs[i], route]
-                processes.append(
-                    subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-                )
-            deadline = time.monotonic() + timeout
-            for i, process in enumerate(processes):
-                try:
-                    code = process.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    raise TimeoutError(
-                        f"the {workers}-worker cluster did not finish within {timeout} s."
-                    ) from None
-                if code != 0:
-                    logs[i].seek(0)
-                    tail = logs[i].read()[-2000:]
-                    raise RuntimeError(f"worker {i} failed (exit code {code}):\n{tail}")
-            results = []
-            for path in outputs:
-                with open(path, encoding="utf-8") as f:
-                    results.append(json.load(f))
-            return results
+                arguments = [str(per_replica_batch), str(epochs), outputs[i], route]
+                processes.append(_start_worker(addresses, i, arguments, log))
+            _wait(processes, logs, timeout)
+            return [_read_json(path) for path in outputs]
         finally:
             _stop(processes)
             for log in logs:

@@ -4,15 +4,16 @@
 import html
 
 import ipywidgets
-import matplotlib.pyplot as plt
 
+from course_utils import figures
 from course_utils.distribution.parallelism import step_plan
 from course_utils.widgets import Explorer, FigureImage, figure_png
 
 
 def step_plan_figure(plan):
     """Bar chart (log scale) of the values sent between devices per step by each scheme."""
-    fig, ax = plt.subplots(figsize=(6, 2.6))
+    fig = figures.new(figsize=(6, 2.6))
+    ax = fig.subplots()
     labels = ["data parallelism\n(all-reduce gradients)", "model parallelism\n(activations)"]
     ax.barh(labels, [plan.allreduce_values, plan.boundary_values], color=["tab:blue", "tab:orange"])
     ax.set_xscale("log")
@@ -53,13 +54,8 @@ class StepPlanExplorer(Explorer):
     def _draw(self):
         plan = self.plan()
         self.summary.value = f"<pre>{html.escape(plan.summary())}</pre>"
-        fig = step_plan_figure(plan)
-        self.chart.show(figure_png(fig))
-        plt.close(fig)
+        self.chart.show(figure_png(step_plan_figure(plan)))
 
     def snapshot(self):
         plan = self.plan()
-        fig = step_plan_figure(plan)
-        png = figure_png(fig)
-        plt.close(fig)
-        return {"text/plain": plan.summary(), "image/png": png}
+        return {"text/plain": plan.summary(), "image/png": figure_png(step_plan_figure(plan))}

@@ -6,8 +6,8 @@
   downloaded and the loader works offline in every profile.
 - :func:`generated_daily_series`: a deterministic series with a trend, weekly and yearly
   seasonality and noise, whose parts are known exactly (for controlled experiments).
-- :func:`chronological_split`: consecutive train / validation / test blocks (never shuffled:
-  a forecaster must be tested on days that come after everything it was trained on).
+- :func:`split_by_date`: consecutive train / validation / test blocks cut at two dates (never
+  shuffled: a forecaster must be tested on days that come after everything it was trained on).
 """
 
 from dataclasses import dataclass
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils.download import DatasetUnavailable
+from course_utils.validation import positive_number
 
 SEATTLE_DAYS = 1461
 SEATTLE_START = np.datetime64("2012-01-01")
@@ -95,8 +96,7 @@ def generated_daily_series(
     for label, value in (("trend", trend), ("weekly", weekly), ("yearly", yearly)):
         if not np.isfinite(value):
             raise ValueError(f"{label} must be a finite number, got {value!r}.")
-    if not noise >= 0:
-        raise ValueError(f"noise must be a standard deviation (>= 0), got {noise!r}.")
+    noise = positive_number("noise", noise, allow_zero=True)  # a standard deviation
     day = np.arange(n_days)
     week_pattern = np.array([-0.5, -0.5, -0.5, -0.5, 0.0, 1.0, 1.0])  # Monday ... Sunday
     dates = np.datetime64(start, "D") + day
@@ -110,35 +110,6 @@ def generated_daily_series(
         + rng.normal(0.0, noise, n_days)
     )
     return DailySeries("generated daily series", "units", dates, values.astype(np.float32))
-
-
-def chronological_split(values, fractions=(0.5, 0.25, 0.25)):
-    """Split ``values`` (or a :class:`DailySeries`) into consecutive train, validation and test blocks.
-
-    ``fractions`` are the three blocks' shares of the length (positive, summing to 1). Returns a
-    tuple of three arrays (or three :class:`DailySeries`), in time order, with no overlap.
-    """
-    series = values if isinstance(values, DailySeries) else None
-    array = np.asarray(series.values if series else values)
-    if array.ndim != 1:
-        raise ValueError(f"values must be a 1-D series, got shape {array.shape}.")
-    fractions = tuple(fractions)
-    if len(fractions) != 3 or any(not f > 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-9:
-        raise ValueError(
-            f"fractions must be three positive shares (train, valid, test) summing to 1, got {fractions!r}."
-        )
-    n = len(array)
-    cut1 = round(n * fractions[0])
-    cut2 = round(n * (fractions[0] + fractions[1]))
-    if not 0 < cut1 < cut2 < n:
-        raise ValueError(f"a series of {n} values is too short for the fractions {fractions!r}.")
-    bounds = ((0, cut1), (cut1, cut2), (cut2, n))
-    if series is None:
-        return tuple(array[a:b] for a, b in bounds)
-    return tuple(
-        DailySeries(series.name, series.unit, series.dates[a:b], series.values[a:b])
-        for a, b in bounds
-    )
 
 
 def split_by_date(series, valid_start, test_start):

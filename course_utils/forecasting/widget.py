@@ -5,9 +5,9 @@ forecast; :class:`ForecastExplorer` is a slider over the test windows that redra
 """
 
 import ipywidgets
-import matplotlib.pyplot as plt
 import numpy as np
 
+from course_utils import figures
 from course_utils.widgets import Explorer, FigureImage, figure_png
 
 
@@ -33,7 +33,8 @@ def forecast_figure(inputs, truth, forecasts, index, *, past=21, unit="°C", ax=
     """Plot window ``index``: its last ``past`` input days, the true next days, each forecast.
 
     ``inputs`` is (windows, past days), ``truth`` (windows, horizon), ``forecasts`` a dict of
-    (windows, horizon) arrays, all in the same unit. Returns the figure.
+    (windows, horizon) arrays, all in the same unit. Draws on ``ax`` if given, else on a new
+    figure; returns the figure.
     """
     inputs, truth, forecasts = _check(inputs, truth, forecasts)
     if not 0 <= index < len(truth):
@@ -41,9 +42,7 @@ def forecast_figure(inputs, truth, forecasts, index, *, past=21, unit="°C", ax=
     past = min(past, inputs.shape[1])
     horizon = truth.shape[1]
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7, 3.2))
-    else:
-        fig = ax.figure
+        ax = figures.new(figsize=(7, 3.2)).subplots()
     days_before = np.arange(-past + 1, 1)
     days_after = np.arange(1, horizon + 1)
     ax.plot(days_before, inputs[index, -past:], "k.-", label="past (input)")
@@ -53,7 +52,7 @@ def forecast_figure(inputs, truth, forecasts, index, *, past=21, unit="°C", ax=
     ax.axvline(0.5, color="grey", lw=0.8)
     ax.set(xlabel="day (0 = last input day)", ylabel=unit, title=f"test window {index}")
     ax.legend(fontsize=7, ncol=2)
-    return fig
+    return ax.figure
 
 
 class ForecastExplorer(Explorer):
@@ -82,15 +81,10 @@ class ForecastExplorer(Explorer):
         )
 
     def _draw(self):
-        fig = self._figure()
-        self.image.show(figure_png(fig))
-        plt.close(fig)
+        self.image.show(figure_png(self._figure()))
 
     def snapshot(self):
-        fig = self._figure()
-        png = figure_png(fig)
-        plt.close(fig)
         return {
             "text/plain": f"Forecasts for test window {self.slider.value} of {len(self._data['truth'])}",
-            "image/png": png,
+            "image/png": figure_png(self._figure()),
         }

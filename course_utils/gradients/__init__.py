@@ -13,12 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils.validation import positive_int
-
-ACTIVATIONS = {
-    "tanh": (np.tanh, lambda a: 1.0 - np.tanh(a) ** 2),
-    "relu": (lambda a: np.maximum(a, 0.0), lambda a: (a > 0).astype(a.dtype)),
-}
+from course_utils.cells import ACTIVATIONS
+from course_utils.validation import positive_int, positive_number
 
 
 @dataclass(frozen=True)
@@ -40,8 +36,7 @@ def _glorot_uniform(rng, fan_in, fan_out):
 def init_weights(units=32, features=1, *, gain=1.0, seed=0):
     """Weights initialised as Keras initialises a SimpleRNN (recurrent kernel orthogonal × ``gain``)."""
     units, features = positive_int("units", units), positive_int("features", features)
-    if not (np.isfinite(gain) and gain > 0):
-        raise ValueError(f"gain must be a positive number, got {gain!r}.")
+    gain = positive_number("gain", gain)
     rng = np.random.default_rng(seed)
     q, r = np.linalg.qr(rng.normal(size=(units, units)))
     orthogonal = q * np.sign(np.diag(r))
@@ -76,7 +71,7 @@ def _inputs(x, weights):
 def forward(x, weights, activation="tanh"):
     """All states ``h_1 ... h_T`` (batch, time steps, units) and pre-activations, from ``h_0 = 0``."""
     x = _inputs(x, weights)
-    f, _ = _activation(activation)
+    f = _activation(activation).function
     h = np.zeros((x.shape[0], weights.recurrent_kernel.shape[0]))
     states, pre = [], []
     with np.errstate(over="ignore", invalid="ignore"):
@@ -94,16 +89,16 @@ def input_gradient_norms(x, weights, activation="tanh", target=1.0):
     The loss is ``mean((head(h_T) - target)²)`` over the batch, as Keras' ``"mse"`` computes it.
     """
     states, pre = forward(x, weights, activation)
-    _, derivative = _activation(activation)
+    derivative = ACTIVATIONS[activation].derivative
     batch = states.shape[0]
     with np.errstate(over="ignore", invalid="ignore"):
         prediction = states[:, -1] @ weights.head_kernel + weights.head_bias
-        grad_h = 2.0 * (prediction - target) / batch @ weights.head_kernel.T
+        grad_h = 2.0 * (prediction - target) / batch @ weights.head_kernel.T  # ∂loss/∂h_T
         norms = np.empty(states.shape[1])
-        for t in range(states.shape[1] - 1, -1, -1):
-            grad_a = grad_h * derivative(pre[:, t])
-            norms[t] = np.linalg.norm(grad_a @ weights.kernel.T)
-            grad_h = grad_a @ weights.recurrent_kernel.T
+        for t in range(states.shape[1] - 1, -1, -1):  # from the last step back to the first
+            grad_a = grad_h * derivative(pre[:, t])  # ∂loss/∂a_t
+            norms[t] = np.linalg.norm(grad_a @ weights.kernel.T)  # ‖∂loss/∂x_t‖
+            grad_h = grad_a @ weights.recurrent_kernel.T  # ∂loss/∂h_(t-1)
     return norms
 
 

@@ -7,10 +7,10 @@ The numbers come from :mod:`course_utils.gradients` (NumPy, a few milliseconds p
 """
 
 import ipywidgets
-import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils import gradients
+from course_utils import figures, gradients
+from course_utils.cells import ACTIVATIONS
 from course_utils.validation import positive_int
 from course_utils.widgets import Explorer, FigureImage, figure_png
 
@@ -39,7 +39,8 @@ def _summary(activation, length, gain, grads):
 def gradient_figure(activation="tanh", length=100, gain=1.0, *, units=32, seed=0):
     """Two panels: gradient norm per step (log scale) and hidden-state size per step."""
     grads, states = gradient_curves(activation, length, gain, units=units, seed=seed)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.2))
+    fig = figures.new(figsize=(10, 3.2))
+    left, right = fig.subplots(1, 2)
     steps = np.arange(1, length + 1)
     left.semilogy(steps, np.where(grads > 0, grads, np.nan))
     left.set(
@@ -58,7 +59,7 @@ class GradientExplorer(Explorer):
 
     def __init__(self, activation="tanh", length=100, gain=1.0):
         self.activation = ipywidgets.Dropdown(
-            options=sorted(gradients.ACTIVATIONS), value=activation, description="activation"
+            options=sorted(ACTIVATIONS), value=activation, description="activation"
         )
         self.length = ipywidgets.IntSlider(
             value=length, min=5, max=400, step=5, description="steps", continuous_update=False
@@ -81,10 +82,7 @@ class GradientExplorer(Explorer):
         fig, summary = self._view()
         self.summary.value = summary
         self.image.show(figure_png(fig))
-        plt.close(fig)
 
     def snapshot(self):
         fig, summary = self._view()
-        png = figure_png(fig)
-        plt.close(fig)
-        return {"text/plain": summary, "image/png": png}
+        return {"text/plain": summary, "image/png": figure_png(fig)}

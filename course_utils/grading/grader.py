@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 from nbformat.reader import NotJSONError
+from nbgrader.utils import is_grade, is_solution
 
 import course_utils
 from course_utils.grading.guard import PREFIX
@@ -98,12 +99,14 @@ def _meta(cell):
 
 
 def _is_answer(cell):
-    return cell.cell_type == "code" and bool(_meta(cell).get("solution"))
+    """A code cell the learner writes: nbgrader's solution cell, graded or not."""
+    return cell.cell_type == "code" and bool(is_solution(cell))
 
 
 def _is_test(cell):
-    meta = _meta(cell)
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+    """A code cell that earns points: nbgrader's grade cell that is not also a solution cell
+    (a cell that is both is an answer, taken from the submission, never a test)."""
+    return cell.cell_type == "code" and bool(is_grade(cell)) and not is_solution(cell)
 
 
 def load_notebook(path):

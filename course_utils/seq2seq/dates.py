@@ -177,14 +177,6 @@ def encode_inputs(texts, length=MAX_INPUT_LENGTH, padding="post"):
     return ids
 
 
-def decode_inputs(ids):
-    """Input ids (2-D) → the written texts, padding dropped."""
-    ids = np.asarray(ids)
-    if ids.ndim != 2:
-        raise ValueError(f"ids must be 2-D (texts, positions), got shape {ids.shape}.")
-    return ["".join(INPUT_CHARS[i - 1] for i in row if i != PAD_ID) for row in ids.tolist()]
-
-
 def encode_targets(texts):
     """ISO dates → int32 array ``(len(texts), TARGET_LENGTH + 2)``: ``SOS``, the characters, ``EOS``."""
     if isinstance(texts, str):

@@ -7,62 +7,73 @@ or a variable number of time steps).
 
 from dataclasses import dataclass
 
+from course_utils.validation import positive_int
+
 
 class ShapeError(ValueError):
     """A layer cannot accept the tensor it is given; the message says why in plain words."""
-
-
-def _check_size(name, value, allow_none=False):
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        expected = "a positive integer or None" if allow_none else "a positive integer"
-        raise ValueError(f"{name} must be {expected}, got {value!r}.")
 
 
 def _check_shape(shape):
     if not isinstance(shape, tuple):
         raise TypeError(f"a shape must be a tuple such as (32, 20, 8), got {type(shape).__name__}.")
     for i, size in enumerate(shape):
-        _check_size(f"dimension {i} of {shape}", size, allow_none=True)
+        positive_int(f"dimension {i} of {shape}", size, allow_none=True)
 
 
 # --- Recurrent layers: SimpleRNN, LSTM, GRU, Bidirectional, stacks ----------------------------
 
-CELLS = ("SimpleRNN", "LSTM", "GRU")
-STATES = {"SimpleRNN": 1, "LSTM": 2, "GRU": 1}
-"""How many state tensors each cell returns with ``return_state=True`` (LSTM: h and c)."""
+
+@dataclass(frozen=True)
+class CellKind:
+    """What sets one Keras recurrent cell apart from the others.
+
+    ``blocks``: its fully connected layers (gates and candidate), each with an input kernel, a
+    recurrent kernel and ``biases`` bias vectors; ``states``: the state tensors it returns with
+    ``return_state=True`` (LSTM: h and c).
+    """
+
+    blocks: int
+    biases: int
+    states: int
+
+
+CELL_KINDS = {
+    "SimpleRNN": CellKind(blocks=1, biases=1, states=1),
+    "LSTM": CellKind(blocks=4, biases=1, states=2),  # forget, input, output gates; candidate
+    "GRU": CellKind(blocks=3, biases=2, states=1),  # update, reset gates; candidate
+}
+"""The course's one table of cell kinds (Keras' GRU keeps two biases: ``reset_after=True``)."""
+CELLS = tuple(CELL_KINDS)
 MERGE_MODES = ("concat", "sum", "ave", "mul")
 
 
-def _check_cell(cell):
+def check_cell(cell):
+    """``cell`` itself; a ``ValueError`` unless it names one of ``CELLS``."""
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {cell!r}.")
+    return cell
 
 
 def recurrent_params(cell, features, units, bidirectional=False):
     """Trainable parameters of a Keras recurrent layer with ``features`` inputs per time step.
 
-    Each weight block has an input kernel (``features × units``), a recurrent kernel
-    (``units × units``) and a bias (``units``). SimpleRNN has one block, GRU three, LSTM four
-    (forget, input and output gates plus the candidate). Keras' GRU (``reset_after=True``, the
-    default) keeps a second bias per block. ``Bidirectional`` holds two such layers.
+    Each of the cell's weight blocks (:data:`CELL_KINDS`) has an input kernel
+    (``features × units``), a recurrent kernel (``units × units``) and one bias of ``units`` per
+    bias vector. ``Bidirectional`` holds two such layers.
     """
-    _check_cell(cell)
-    _check_size("features", features)
-    _check_size("units", units)
-    blocks = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[cell]
-    biases = 2 if cell == "GRU" else 1
-    return blocks * units * (features + units + biases) * (2 if bidirectional else 1)
+    kind = CELL_KINDS[check_cell(cell)]
+    features, units = positive_int("features", features), positive_int("units", units)
+    return kind.blocks * units * (features + units + kind.biases) * (2 if bidirectional else 1)
 
 
 def param_formula(cell, features, units, bidirectional=False):
     """:func:`recurrent_params` written out, e.g. ``'4 × 64 × (8 + 64 + 1) = 18,688'``."""
     count = recurrent_params(cell, features, units, bidirectional)
-    blocks = {"SimpleRNN": "", "LSTM": "4 × ", "GRU": "3 × "}[cell]
-    biases = "2" if cell == "GRU" else "1"
+    kind = CELL_KINDS[cell]
+    blocks = f"{kind.blocks} × " if kind.blocks > 1 else ""
     prefix = "2 × " if bidirectional else ""
-    return f"{prefix}{blocks}{units} × ({features} + {units} + {biases}) = {count:,}"
+    return f"{prefix}{blocks}{units} × ({features} + {units} + {kind.biases}) = {count:,}"
 
 
 @dataclass(frozen=True)
@@ -96,8 +107,8 @@ def recurrent_shapes(
     layer come before those of the backward layer. Raises :class:`ShapeError` for input that is
     not 3-D.
     """
-    _check_cell(cell)
-    _check_size("units", units)
+    check_cell(cell)
+    positive_int("units", units)
     _check_shape(input_shape)
     if merge_mode not in MERGE_MODES:
         raise ValueError(f"merge_mode must be one of {', '.join(MERGE_MODES)}, got {merge_mode!r}.")
@@ -114,7 +125,7 @@ def recurrent_shapes(
     output = (batch, steps, width) if return_sequences else (batch, width)
     states = ()
     if return_state:
-        states = ((batch, units),) * STATES[cell] * (2 if bidirectional else 1)
+        states = ((batch, units),) * CELL_KINDS[cell].states * (2 if bidirectional else 1)
     return RecurrentShapes(output, states, recurrent_params(cell, features, units, bidirectional))
 
 
@@ -179,7 +190,7 @@ def stack_shapes(input_shape, layers, dense_units=None):
     if not layers:
         raise ValueError("layers must hold at least one recurrent layer.")
     if dense_units is not None:
-        _check_size("dense_units", dense_units)
+        positive_int("dense_units", dense_units)
     shape, outputs, params = input_shape, [], []
     for index, layer in enumerate(layers):
         if len(shape) != 3:
@@ -211,9 +222,9 @@ class Conv1DLayer:
     padding: str = "valid"
 
     def __post_init__(self):
-        _check_size("kernel_size", self.kernel_size)
-        _check_size("strides", self.strides)
-        _check_size("dilation_rate", self.dilation_rate)
+        positive_int("kernel_size", self.kernel_size)
+        positive_int("strides", self.strides)
+        positive_int("dilation_rate", self.dilation_rate)
         if self.padding not in PADDINGS:
             raise ValueError(f"padding must be one of {', '.join(PADDINGS)}, got {self.padding!r}.")
         if self.strides > 1 and self.dilation_rate > 1:
@@ -256,7 +267,7 @@ def conv1d_output_length(length, kernel_size, strides=1, dilation_rate=1, paddin
     never sees an input after t). Raises :class:`ShapeError` when nothing would be left.
     """
     layer = Conv1DLayer(kernel_size, strides, dilation_rate, padding)
-    _check_size("length", length, allow_none=True)
+    positive_int("length", length, allow_none=True)
     if length is None:
         return None
     if padding != "valid":
@@ -299,7 +310,7 @@ def inputs_seen(layers, length, output_index):
     """The input steps (sorted indices, padding excluded) that output ``output_index`` of the top
     layer of a Conv1D stack depends on, for an input of ``length`` steps."""
     layers = _conv_layers(layers)
-    _check_size("length", length)
+    positive_int("length", length)
     lengths = (length, *conv1d_stack_lengths(length, layers))
     if isinstance(output_index, bool) or not isinstance(output_index, int):
         raise TypeError(f"output_index must be an integer, got {output_index!r}.")

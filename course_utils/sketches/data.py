@@ -165,174 +165,275 @@ def _face(rng, cx=0.0, cy=0.0, r=1.0):
     return [*eyes, _curve(smile)]
 
 
+def _circle(rng):
+    """One loop that overlaps itself a little, or two halves."""
+    u = rng.uniform
+    if u() < 0.2:  # two halves
+        start = u(0, 6.3)
+        return [
+            _curve(_arc(0, 0, 1, 1, start, np.pi * u(1, 1.1))) for start in (start, start + np.pi)
+        ]
+    return [_curve(_arc(0, 0, 1, u(0.85, 1.1), u(0, 6.3), 2 * np.pi * u(1.0, 1.2)))]
+
+
+def _smiley_face(rng):
+    """A circle around two eyes and a smile, sometimes a nose."""
+    u = rng.uniform
+    strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1.0, 1.1))), *_face(rng)]
+    if u() < 0.3:
+        strokes.append(_poly((0, 0.15), (-0.05, -0.05), (0.08, -0.05)))  # a nose
+    return strokes
+
+
+def _sun(rng):
+    """A disc and its rays (straight, or one zigzag around it), sometimes a face."""
+    u = rng.uniform
+    r = u(0.35, 0.6)
+    strokes = [_curve(_arc(0, 0, r, r, u(0, 6.3), 2 * np.pi * u(1.0, 1.1)))]
+    k = int(rng.integers(6, 14))
+    if u() < 0.25:  # the rays as one zigzag around the disc
+        angle = u(0, 6.3) + np.linspace(0, 2 * np.pi, 2 * k + 1)
+        radius = np.where(np.arange(2 * k + 1) % 2, 1.0, r + 0.08)
+        strokes.append(_poly(*np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])))
+    else:
+        strokes += _rays(rng, r + 0.1, u(0.8, 1.0), k)
+    if u() < 0.25:
+        strokes += _face(rng, r=r)
+    return strokes
+
+
+def _donut(rng):
+    """Two rings, sometimes sprinkles between them."""
+    u = rng.uniform
+    strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1, 1.1)))]
+    strokes.append(_curve(_arc(0, 0, u(0.25, 0.45), u(0.25, 0.45), u(0, 6.3), 2 * np.pi)))
+    for _ in range(int(rng.integers(0, 9)) if u() < 0.5 else 0):  # sprinkles
+        a, d = u(0, 6.3), u(0.55, 0.8)
+        c = d * np.array([np.cos(a), np.sin(a)])
+        strokes.append(_poly(c, c + 0.12 * np.array([np.cos(a * 3), np.sin(a * 3)])))
+    return strokes
+
+
+def _clock(rng):
+    """A circle and two hands, often the hour marks."""
+    u = rng.uniform
+    strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1, 1.1)))]
+    a, b = u(0, 6.3), u(0, 6.3)
+    strokes.append(
+        _poly((0.45 * np.cos(a), 0.45 * np.sin(a)), (0, 0), (0.75 * np.cos(b), 0.75 * np.sin(b)))
+    )
+    if u() < 0.6:
+        strokes += _rays(rng, 0.78, 0.92, 12 if u() < 0.5 else 4)
+    return strokes
+
+
+def _wheel(rng):
+    """A rim, often a hub, and spokes through the centre."""
+    u = rng.uniform
+    strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1, 1.1)))]
+    if u() < 0.6:
+        strokes.append(_curve(_arc(0, 0, 0.15, 0.15)))
+    angle = u(0, np.pi) + np.arange(int(rng.integers(2, 5))) * np.pi / 4
+    for a in angle:  # spokes through the centre
+        c = np.array([np.cos(a), np.sin(a)])
+        strokes.append(_poly(-c, c))
+    return strokes
+
+
+def _square(rng):
+    """One closed square, or its four sides one by one."""
+    u = rng.uniform
+    v = [(-1, -1), (-1, 1), (1, 1), (1, -1)]
+    if u() < 0.3:
+        return [_poly(v[i], v[(i + 1) % 4]) for i in range(4)]
+    return [_poly(*v, closed=True)]
+
+
+def _envelope(rng):
+    """A rectangle and its flap, sometimes the bottom folds."""
+    u = rng.uniform
+    strokes = [_rect(-1, -0.65, 1, 0.65), _poly((-1, 0.65), (0, u(-0.3, 0.1)), (1, 0.65))]
+    if u() < 0.3:
+        strokes += [_poly((-1, -0.65), (-0.25, 0)), _poly((1, -0.65), (0.25, 0))]
+    return strokes
+
+
+def _house(rng):
+    """Walls and a roof, often a door, sometimes windows and a chimney."""
+    u = rng.uniform
+    strokes = [_rect(-0.8, -1, 0.8, 0.2), _poly((-0.95, 0.15), (0, u(0.8, 1.1)), (0.95, 0.15))]
+    if u() < 0.7:
+        x = u(-0.5, 0.2)
+        strokes.append(_poly((x, -1), (x, -0.35), (x + 0.35, -0.35), (x + 0.35, -1)))
+    for _ in range(int(rng.integers(0, 3))):
+        x, y = u(-0.7, 0.4), u(-0.6, -0.15)
+        strokes.append(_rect(x, y, x + 0.3, y + 0.3))
+    if u() < 0.3:
+        strokes.append(_poly((0.45, 0.5), (0.45, 0.85), (0.65, 0.85), (0.65, 0.35)))
+    return strokes
+
+
+def _television(rng):
+    """A case, often a screen and an antenna, sometimes knobs."""
+    u = rng.uniform
+    strokes = [_rect(-1, -0.75, 1, 0.6)]
+    if u() < 0.8:
+        strokes.append(_rect(-0.8, -0.55, 0.45, 0.4))
+    if u() < 0.6:
+        strokes.append(_poly((-0.4, 1.1), (0, 0.6), (0.45, 1.1)))
+    for _ in range(int(rng.integers(0, 3))):
+        strokes.append(_curve(_arc(0.72, u(-0.4, 0.3), 0.08, 0.08)))
+    return strokes
+
+
+def _door(rng):
+    """A tall rectangle and its knob, sometimes two panels."""
+    u = rng.uniform
+    strokes = [_rect(-0.5, -1, 0.5, 1)]
+    strokes.append(
+        _curve(_arc(0.3, 0, 0.06, 0.06)) if u() < 0.6 else _poly((0.3, 0.05), (0.3, -0.05))
+    )
+    if u() < 0.3:
+        strokes += [_rect(-0.35, 0.2, 0.35, 0.8), _rect(-0.35, -0.85, 0.35, -0.2)]
+    return strokes
+
+
+def _triangle(rng):
+    """One closed triangle, or its three sides one by one."""
+    u = rng.uniform
+    v = [(-1, -0.8), (0, 1), (1, -0.8)]
+    if u() < 0.3:
+        return [_poly(v[i], v[(i + 1) % 3]) for i in range(3)]
+    return [_poly(*v, closed=True)]
+
+
+def _mountain(rng):
+    """One to three peaks, sometimes the ground, snow or the sun."""
+    u = rng.uniform
+    peaks = int(rng.integers(1, 4))
+    x = np.linspace(-1, 1, 2 * peaks + 1)
+    y = np.where(np.arange(len(x)) % 2, u(0.4, 1.0, len(x)), u(-0.9, -0.4, len(x)))
+    y[[0, -1]] = -1
+    strokes = [_poly(*np.column_stack([x, y]))]
+    if u() < 0.4:
+        strokes.append(_poly((-1, -1), (1, -1)))
+    if u() < 0.4:  # snow on the highest peak
+        top = int(np.argmax(y))
+        a, b = (x[top - 1] + 2 * x[top]) / 3, (x[top + 1] + 2 * x[top]) / 3
+        h = (y[top - 1] + 2 * y[top]) / 3
+        strokes.append(_poly((a, h), ((a + x[top]) / 2, h - 0.1), (x[top], h), (b, h)))
+    if u() < 0.3:
+        strokes.append(_curve(_arc(u(-0.8, 0.8), 1.3, 0.2, 0.2)))  # the sun
+    return strokes
+
+
+def _star(rng):
+    """A five-pointed star in one stroke, or its outline; sometimes sparkles."""
+    u = rng.uniform
+    angle = np.pi / 2 + np.arange(5) * 4 * np.pi / 5
+    if u() < 0.3:  # the outline, ten corners
+        angle = np.pi / 2 + np.arange(10) * np.pi / 5
+        r = np.where(np.arange(10) % 2, 0.4, 1.0)
+        return [_poly(*np.column_stack([r * np.cos(angle), r * np.sin(angle)]), closed=True)]
+    strokes = [_poly(*np.column_stack([np.cos(angle), np.sin(angle)]), closed=True)]
+    if u() < 0.2:  # sparkles
+        strokes += _rays(rng, 1.15, 1.35, int(rng.integers(2, 6)))
+    return strokes
+
+
+def _diamond(rng):
+    """A rhombus, or a gem with a flat top."""
+    u = rng.uniform
+    if u() < 0.35:  # a gem: a flat top, then a point
+        return [
+            _poly((-0.5, 0.8), (0.5, 0.8), (1, 0.3), (0, -1), (-1, 0.3), closed=True),
+            _poly((-1, 0.3), (1, 0.3)),
+        ]
+    return [_ngon(4, 0.75, 1.0)]
+
+
+def _hexagon(rng):
+    """A regular hexagon, turned at random."""
+    u = rng.uniform
+    return [_ngon(6, start=u(0, np.pi / 3))]
+
+
+def _octagon(rng):
+    """A regular octagon, turned at random."""
+    u = rng.uniform
+    return [_ngon(8, start=u(0, np.pi / 4))]
+
+
+def _zigzag(rng):
+    """Three to eight teeth."""
+    u = rng.uniform
+    teeth = int(rng.integers(3, 9))
+    x = np.linspace(-1, 1, 2 * teeth + 1)
+    y = np.where(np.arange(len(x)) % 2, 0.5, -0.5) * u(0.3, 1.2)
+    return [_poly(*np.column_stack([x, y]))]
+
+
+def _lightning(rng):
+    """A bolt: its outline, or one zigzag stroke."""
+    u = rng.uniform
+    if u() < 0.5:  # the outline of a bolt
+        return [
+            _poly(
+                (0.2, 1),
+                (-0.5, -0.05),
+                (0, 0),
+                (-0.3, -1),
+                (0.5, 0.15),
+                (0, 0.1),
+                (0.5, 1),
+                closed=True,
+            )
+        ]
+    return [_poly((0.4, 1), (-0.4, 0.1), (0.3, -0.05), (-0.3, -1))]
+
+
+def _squiggle(rng):
+    """One to three waves, one under the other."""
+    u = rng.uniform
+    lines = []
+    for y in np.linspace(0, -0.8, int(rng.integers(1, 4))):
+        t = np.linspace(0, 2 * np.pi * u(1.5, 4), 120)
+        wave = u(0.15, 0.45) * np.sin(t) * np.exp(u(-0.4, 0.4) * t / t[-1])
+        lines.append(_curve(np.column_stack([np.linspace(-1, 1, len(t)), y + wave])))
+    return lines
+
+
+# How each synthetic class is drawn, from the random stream of one doodle.
+_SHAPES = {
+    "circle": _circle,
+    "smiley face": _smiley_face,
+    "sun": _sun,
+    "donut": _donut,
+    "clock": _clock,
+    "wheel": _wheel,
+    "square": _square,
+    "envelope": _envelope,
+    "house": _house,
+    "television": _television,
+    "door": _door,
+    "triangle": _triangle,
+    "mountain": _mountain,
+    "star": _star,
+    "diamond": _diamond,
+    "hexagon": _hexagon,
+    "octagon": _octagon,
+    "zigzag": _zigzag,
+    "lightning": _lightning,
+    "squiggle": _squiggle,
+}
+
+
 def _shape(name, rng):
     """The strokes of one doodle in unit coordinates (y up), before any distortion: a list of
     ``(path, corners)``, ``corners=True`` for straight segments whose vertices are kept."""
-    u = rng.uniform
-    if name == "circle":
-        if u() < 0.2:  # two halves
-            start = u(0, 6.3)
-            return [
-                _curve(_arc(0, 0, 1, 1, start, np.pi * u(1, 1.1)))
-                for start in (start, start + np.pi)
-            ]
-        return [_curve(_arc(0, 0, 1, u(0.85, 1.1), u(0, 6.3), 2 * np.pi * u(1.0, 1.2)))]
-    if name == "smiley face":
-        strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1.0, 1.1))), *_face(rng)]
-        if u() < 0.3:
-            strokes.append(_poly((0, 0.15), (-0.05, -0.05), (0.08, -0.05)))  # a nose
-        return strokes
-    if name == "sun":
-        r = u(0.35, 0.6)
-        strokes = [_curve(_arc(0, 0, r, r, u(0, 6.3), 2 * np.pi * u(1.0, 1.1)))]
-        k = int(rng.integers(6, 14))
-        if u() < 0.25:  # the rays as one zigzag around the disc
-            angle = u(0, 6.3) + np.linspace(0, 2 * np.pi, 2 * k + 1)
-            radius = np.where(np.arange(2 * k + 1) % 2, 1.0, r + 0.08)
-            strokes.append(
-                _poly(*np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]))
-            )
-        else:
-            strokes += _rays(rng, r + 0.1, u(0.8, 1.0), k)
-        if u() < 0.25:
-            strokes += _face(rng, r=r)
-        return strokes
-    if name == "donut":
-        strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1, 1.1)))]
-        strokes.append(_curve(_arc(0, 0, u(0.25, 0.45), u(0.25, 0.45), u(0, 6.3), 2 * np.pi)))
-        for _ in range(int(rng.integers(0, 9)) if u() < 0.5 else 0):  # sprinkles
-            a, d = u(0, 6.3), u(0.55, 0.8)
-            c = d * np.array([np.cos(a), np.sin(a)])
-            strokes.append(_poly(c, c + 0.12 * np.array([np.cos(a * 3), np.sin(a * 3)])))
-        return strokes
-    if name == "clock":
-        strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1, 1.1)))]
-        a, b = u(0, 6.3), u(0, 6.3)
-        strokes.append(
-            _poly(
-                (0.45 * np.cos(a), 0.45 * np.sin(a)), (0, 0), (0.75 * np.cos(b), 0.75 * np.sin(b))
-            )
-        )
-        if u() < 0.6:
-            strokes += _rays(rng, 0.78, 0.92, 12 if u() < 0.5 else 4)
-        return strokes
-    if name == "wheel":
-        strokes = [_curve(_arc(0, 0, 1, 1, u(0, 6.3), 2 * np.pi * u(1, 1.1)))]
-        if u() < 0.6:
-            strokes.append(_curve(_arc(0, 0, 0.15, 0.15)))
-        angle = u(0, np.pi) + np.arange(int(rng.integers(2, 5))) * np.pi / 4
-        for a in angle:  # spokes through the centre
-            c = np.array([np.cos(a), np.sin(a)])
-            strokes.append(_poly(-c, c))
-        return strokes
-    if name == "square":
-        v = [(-1, -1), (-1, 1), (1, 1), (1, -1)]
-        if u() < 0.3:
-            return [_poly(v[i], v[(i + 1) % 4]) for i in range(4)]
-        return [_poly(*v, closed=True)]
-    if name == "envelope":
-        strokes = [_rect(-1, -0.65, 1, 0.65), _poly((-1, 0.65), (0, u(-0.3, 0.1)), (1, 0.65))]
-        if u() < 0.3:
-            strokes += [_poly((-1, -0.65), (-0.25, 0)), _poly((1, -0.65), (0.25, 0))]
-        return strokes
-    if name == "house":
-        strokes = [_rect(-0.8, -1, 0.8, 0.2), _poly((-0.95, 0.15), (0, u(0.8, 1.1)), (0.95, 0.15))]
-        if u() < 0.7:
-            x = u(-0.5, 0.2)
-            strokes.append(_poly((x, -1), (x, -0.35), (x + 0.35, -0.35), (x + 0.35, -1)))
-        for _ in range(int(rng.integers(0, 3))):
-            x, y = u(-0.7, 0.4), u(-0.6, -0.15)
-            strokes.append(_rect(x, y, x + 0.3, y + 0.3))
-        if u() < 0.3:
-            strokes.append(_poly((0.45, 0.5), (0.45, 0.85), (0.65, 0.85), (0.65, 0.35)))
-        return strokes
-    if name == "television":
-        strokes = [_rect(-1, -0.75, 1, 0.6)]
-        if u() < 0.8:
-            strokes.append(_rect(-0.8, -0.55, 0.45, 0.4))
-        if u() < 0.6:
-            strokes.append(_poly((-0.4, 1.1), (0, 0.6), (0.45, 1.1)))
-        for _ in range(int(rng.integers(0, 3))):
-            strokes.append(_curve(_arc(0.72, u(-0.4, 0.3), 0.08, 0.08)))
-        return strokes
-    if name == "door":
-        strokes = [_rect(-0.5, -1, 0.5, 1)]
-        strokes.append(
-            _curve(_arc(0.3, 0, 0.06, 0.06)) if u() < 0.6 else _poly((0.3, 0.05), (0.3, -0.05))
-        )
-        if u() < 0.3:
-            strokes += [_rect(-0.35, 0.2, 0.35, 0.8), _rect(-0.35, -0.85, 0.35, -0.2)]
-        return strokes
-    if name == "triangle":
-        v = [(-1, -0.8), (0, 1), (1, -0.8)]
-        if u() < 0.3:
-            return [_poly(v[i], v[(i + 1) % 3]) for i in range(3)]
-        return [_poly(*v, closed=True)]
-    if name == "mountain":
-        peaks = int(rng.integers(1, 4))
-        x = np.linspace(-1, 1, 2 * peaks + 1)
-        y = np.where(np.arange(len(x)) % 2, u(0.4, 1.0, len(x)), u(-0.9, -0.4, len(x)))
-        y[[0, -1]] = -1
-        strokes = [_poly(*np.column_stack([x, y]))]
-        if u() < 0.4:
-            strokes.append(_poly((-1, -1), (1, -1)))
-        if u() < 0.4:  # snow on the highest peak
-            top = int(np.argmax(y))
-            a, b = (x[top - 1] + 2 * x[top]) / 3, (x[top + 1] + 2 * x[top]) / 3
-            h = (y[top - 1] + 2 * y[top]) / 3
-            strokes.append(_poly((a, h), ((a + x[top]) / 2, h - 0.1), (x[top], h), (b, h)))
-        if u() < 0.3:
-            strokes.append(_curve(_arc(u(-0.8, 0.8), 1.3, 0.2, 0.2)))  # the sun
-        return strokes
-    if name == "star":
-        angle = np.pi / 2 + np.arange(5) * 4 * np.pi / 5
-        if u() < 0.3:  # the outline, ten corners
-            angle = np.pi / 2 + np.arange(10) * np.pi / 5
-            r = np.where(np.arange(10) % 2, 0.4, 1.0)
-            return [_poly(*np.column_stack([r * np.cos(angle), r * np.sin(angle)]), closed=True)]
-        strokes = [_poly(*np.column_stack([np.cos(angle), np.sin(angle)]), closed=True)]
-        if u() < 0.2:  # sparkles
-            strokes += _rays(rng, 1.15, 1.35, int(rng.integers(2, 6)))
-        return strokes
-    if name == "diamond":
-        if u() < 0.35:  # a gem: a flat top, then a point
-            return [
-                _poly((-0.5, 0.8), (0.5, 0.8), (1, 0.3), (0, -1), (-1, 0.3), closed=True),
-                _poly((-1, 0.3), (1, 0.3)),
-            ]
-        return [_ngon(4, 0.75, 1.0)]
-    if name == "hexagon":
-        return [_ngon(6, start=u(0, np.pi / 3))]
-    if name == "octagon":
-        return [_ngon(8, start=u(0, np.pi / 4))]
-    if name == "zigzag":
-        teeth = int(rng.integers(3, 9))
-        x = np.linspace(-1, 1, 2 * teeth + 1)
-        y = np.where(np.arange(len(x)) % 2, 0.5, -0.5) * u(0.3, 1.2)
-        return [_poly(*np.column_stack([x, y]))]
-    if name == "lightning":
-        if u() < 0.5:  # the outline of a bolt
-            return [
-                _poly(
-                    (0.2, 1),
-                    (-0.5, -0.05),
-                    (0, 0),
-                    (-0.3, -1),
-                    (0.5, 0.15),
-                    (0, 0.1),
-                    (0.5, 1),
-                    closed=True,
-                )
-            ]
-        return [_poly((0.4, 1), (-0.4, 0.1), (0.3, -0.05), (-0.3, -1))]
-    if name == "squiggle":
-        lines = []
-        for y in np.linspace(0, -0.8, int(rng.integers(1, 4))):
-            t = np.linspace(0, 2 * np.pi * u(1.5, 4), 120)
-            wave = u(0.15, 0.45) * np.sin(t) * np.exp(u(-0.4, 0.4) * t / t[-1])
-            lines.append(_curve(np.column_stack([np.linspace(-1, 1, len(t)), y + wave])))
-        return lines
-    raise ValueError(f"unknown synthetic class {name!r}; choose from {SYNTHETIC_CLASSES}.")
+    if name not in _SHAPES:
+        raise ValueError(f"unknown synthetic class {name!r}; choose from {SYNTHETIC_CLASSES}.")
+    return _SHAPES[name](rng)
 
 
 def _scribble(rng):

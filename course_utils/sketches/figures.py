@@ -1,8 +1,8 @@
 """Drawing stroke-3 sketches: cumulative sums of the offsets, a new line after every pen lift."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 
+from course_utils import figures
 from course_utils.sketches.data import to_strokes
 
 
@@ -29,7 +29,8 @@ def sketch_grid(sketches, titles, columns=5, suptitle="Sketches", from_origin=Fa
     if not len(sketches):
         raise ValueError("sketch_grid needs at least one sketch.")
     rows = -(-len(sketches) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(1.7 * columns, 1.8 * rows), squeeze=False)
+    fig = figures.new(figsize=(1.7 * columns, 1.8 * rows))
+    axes = fig.subplots(rows, columns, squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < len(sketches):
             draw_sketch(ax, sketches[i], titles[i], from_origin=from_origin)
@@ -45,7 +46,8 @@ def sketch_grid(sketches, titles, columns=5, suptitle="Sketches", from_origin=Fa
 def length_histogram(lengths, crop=None, title="Points per sketch"):
     """Histogram of sketch lengths, with the crop length marked; returns the figure."""
     lengths = np.asarray(lengths)
-    fig, ax = plt.subplots(figsize=(7, 3))
+    fig = figures.new(figsize=(7, 3))
+    ax = fig.subplots()
     ax.hist(lengths, bins=50, color="tab:blue")
     if crop is not None:
         ax.axvline(crop, color="tab:red", linestyle="--", label=f"crop at {crop} points")

@@ -5,20 +5,23 @@ Both read the QuickDraw tutorial's TFRecord format (see :mod:`course_utils.sketc
 - :func:`textbook_dataset` is the pipeline of the book's solution: shuffle, ``batch(32)``, parse
   each batch, pad it to its longest sketch, crop to 100 points, ``prefetch(1)``. Every epoch
   parses the records again, and a batch holding one long sketch pads all 32 to its length.
-- :func:`sketch_dataset` parses in large batches once, crops where a limit is given (notebook 09
-  and the benchmark use the book's 100 points) and caches the sketches as ragged tensors, a chunk
-  of thousands at a time; each epoch only permutes each chunk and groups its sketches into
-  batches of similar length (sorting windows of a few batches), all in whole-chunk operations
-  with a single gather of the sketches, so little padding is computed; it scales the offsets to
-  unit spread, and prefetches with ``AUTOTUNE``.
+- :func:`sketch_dataset` runs the sketches, parsed in large batches by :func:`sketches`, through
+  one small function a step. :func:`cached_chunks` crops them where a limit is given (notebook 09
+  and the benchmark use the book's 100 points) and caches them as ragged tensors, a chunk of
+  thousands at a time, so that they are parsed once. Each epoch, :func:`shuffled_chunks` shuffles
+  the chunks and gives each a random key; :func:`length_batches` permutes each chunk with its key
+  and groups its sketches into batches of similar length (sorting windows of a few batches), in
+  whole-chunk operations with a single gather of the sketches, so little padding is computed; the
+  batches are shuffled, :func:`padded_and_scaled` pads them and scales the offsets to unit
+  spread, and they are prefetched with ``AUTOTUNE``.
 
 Lengths are cropped only where a limit is given; :func:`crop_report` measures what a crop cuts.
 """
 
 import numpy as np
 
+from course_utils import validation
 from course_utils._quiet import import_tensorflow
-from course_utils.validation import positive_int
 
 tf = import_tensorflow()
 
@@ -37,7 +40,8 @@ def parse_batch(serialized):
     return ink, examples["class_index"][:, 0]
 
 
-def _check_files(files):
+def check_files(files):
+    """``files`` as a list of path strings; a ``ValueError`` unless it is a non-empty list."""
     if isinstance(files, (str, bytes)) or not len(files):
         raise ValueError(f"files must be a non-empty list of TFRecord paths, got {files!r}.")
     return [str(f) for f in files]
@@ -48,8 +52,8 @@ def sketches(files, max_length=None, parse_batch_size=1024):
 
     ``max_length`` keeps at most that many points of each sketch (the first ones).
     """
-    files = _check_files(files)
-    positive_int("max_length", max_length, allow_none=True)
+    files = check_files(files)
+    validation.positive_int("max_length", max_length, allow_none=True)
     ds = tf.data.TFRecordDataset(files, num_parallel_reads=tf.data.AUTOTUNE)
     ds = ds.batch(parse_batch_size).map(parse_batch, num_parallel_calls=tf.data.AUTOTUNE)
     if max_length is not None:
@@ -83,6 +87,58 @@ def offset_scale(dataset, take=5000):
     return float(next(iter(offsets)).flat_values.numpy().std())
 
 
+def cached_chunks(elements, chunk_size, crop=None, cache=True):
+    """The sketches as ragged tensors, ``chunk_size`` at a time, each cropped to its first
+    ``crop`` points (all of them when ``crop`` is ``None``), and cached (``cache``)."""
+    chunks = elements.ragged_batch(chunk_size)
+    if crop is not None:
+        chunks = chunks.map(lambda ink, label: (ink[:, :crop], label))
+    return chunks.cache() if cache else chunks
+
+
+def shuffled_chunks(chunks, seed=None):
+    """Each epoch, the chunks in a new order, each with a new random key: ``(ink, label, key)``."""
+    keys = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+    chunks = chunks.shuffle(16, seed=seed, reshuffle_each_iteration=True)
+    return tf.data.Dataset.zip(chunks, keys).map(lambda chunk, key: (*chunk, key))
+
+
+def length_order(lengths, per_window, key=None):
+    """The order in which to read a chunk of sketches of ``lengths``: permuted by ``key`` (if
+    given), then sorted by length within each window of ``per_window`` sketches."""
+    n = tf.shape(lengths, out_type=tf.int64)[0]
+    order = tf.range(n)
+    if key is not None:  # a new permutation of the chunk each epoch
+        order = tf.cast(tf.argsort(tf.random.stateless_uniform([n], seed=key)), tf.int64)
+    lengths = tf.gather(lengths, order)
+    by_window_then_length = (tf.range(n) // per_window) * (tf.reduce_max(lengths) + 1) + lengths
+    # The permutation and the sort in one order: the sketches are gathered once for both.
+    return tf.gather(order, tf.argsort(by_window_then_length, stable=True))
+
+
+def length_batches(chunks, batch_size, window):
+    """Ragged batches of ``batch_size`` sketches of similar length: each chunk gathered once in
+    its :func:`length_order` (sorted a window of ``window`` batches at a time) and cut."""
+
+    def sort_and_cut(ink, label, key=None):
+        order = length_order(ink.row_lengths(), batch_size * window, key)
+        starts = tf.range(0, tf.size(order, out_type=tf.int64), batch_size)
+        return (
+            tf.RaggedTensor.from_row_starts(tf.gather(ink, order), starts),
+            tf.RaggedTensor.from_row_starts(tf.gather(label, order), starts),
+        )
+
+    return chunks.map(sort_and_cut).unbatch()
+
+
+def padded_and_scaled(batches, scale):
+    """Each ragged batch padded to its longest sketch, with Δx and Δy divided by ``scale``."""
+    factor = tf.constant([1 / scale, 1 / scale, 1.0])
+    return batches.map(
+        lambda ink, label: (ink.to_tensor() * factor, label), num_parallel_calls=tf.data.AUTOTUNE
+    )
+
+
 def sketch_dataset(
     elements,
     batch_size,
@@ -96,62 +152,28 @@ def sketch_dataset(
 ):
     """Batches of similar-length sketches from unbatched ``(ink, label)`` elements.
 
-    Holds the sketches as ragged tensors in chunks of ``shuffle_buffer`` sketches (at least one
-    window of ``window`` batches), keeps at most ``crop`` points of each (the first ones; all of
-    them when ``crop`` is ``None``) and caches them (``cache``). When ``shuffle_buffer`` is given,
-    every epoch shuffles the chunks, permutes the sketches of each chunk and shuffles the batches.
-    A window at a time, it sorts the sketches by length and cuts them into batches, each padded
-    only to its own longest sketch. Each step works on a whole chunk, not sketch by sketch (with
-    ``cache``, only the first epoch builds the chunks from single sketches).
-    Δx and Δy are divided by ``scale``; batches are prefetched with ``AUTOTUNE``.
+    The sketches are cropped to ``crop`` points and cached in chunks of ``shuffle_buffer`` (at
+    least a window of ``window`` batches); with ``shuffle_buffer``, the chunks, the sketches of
+    each chunk and the batches are shuffled anew each epoch (``seed``). Δx and Δy are divided by
+    ``scale``; batches are prefetched with ``AUTOTUNE``.
     """
-    positive_int("batch_size", batch_size)
-    positive_int("window", window)
-    positive_int("crop", crop, allow_none=True)
-    positive_int("shuffle_buffer", shuffle_buffer, allow_none=True)
-    if not scale > 0:
-        raise ValueError(f"scale must be a positive number, got {scale!r}.")
-    per_window = batch_size * window
-
-    def sort_and_cut(ink, label, key=None):
-        n = tf.shape(label, out_type=tf.int64)[0]
-        order = tf.range(n)
-        if key is not None:  # a new permutation of the chunk each epoch
-            order = tf.cast(tf.argsort(tf.random.stateless_uniform([n], seed=key)), tf.int64)
-        lengths = tf.gather(ink.row_lengths(), order)
-        by_window_then_length = (tf.range(n) // per_window) * (tf.reduce_max(lengths) + 1) + lengths
-        # Permute, then sort each window: one gather of the sketches for both.
-        order = tf.gather(order, tf.argsort(by_window_then_length, stable=True))
-        starts = tf.range(0, n, batch_size)
-        return (
-            tf.RaggedTensor.from_row_starts(tf.gather(ink, order), starts),
-            tf.RaggedTensor.from_row_starts(tf.gather(label, order), starts),
-        )
-
-    ds = elements.ragged_batch(max(shuffle_buffer or 0, per_window))
-    if crop is not None:
-        ds = ds.map(lambda ink, label: (ink[:, :crop], label))
-    if cache:
-        ds = ds.cache()
+    validation.positive_int("batch_size", batch_size)
+    validation.positive_int("window", window)
+    validation.positive_int("crop", crop, allow_none=True)
+    validation.positive_int("shuffle_buffer", shuffle_buffer, allow_none=True)
+    validation.positive_number("scale", scale)
+    chunks = cached_chunks(elements, max(shuffle_buffer or 0, batch_size * window), crop, cache)
     if shuffle_buffer:
-        keys = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
-        ds = ds.shuffle(16, seed=seed, reshuffle_each_iteration=True)
-        ds = tf.data.Dataset.zip(ds, keys).map(lambda chunk, key: sort_and_cut(*chunk, key))
-    else:
-        ds = ds.map(sort_and_cut)
-    ds = ds.unbatch()
+        chunks = shuffled_chunks(chunks, seed)
+    batches = length_batches(chunks, batch_size, window)
     if shuffle_buffer:
-        ds = ds.shuffle(4 * window, seed=seed, reshuffle_each_iteration=True)
-    factor = tf.constant([1 / scale, 1 / scale, 1.0])
-    ds = ds.map(
-        lambda ink, label: (ink.to_tensor() * factor, label), num_parallel_calls=tf.data.AUTOTUNE
-    )
-    return ds.prefetch(tf.data.AUTOTUNE)
+        batches = batches.shuffle(4 * window, seed=seed, reshuffle_each_iteration=True)
+    return padded_and_scaled(batches, scale).prefetch(tf.data.AUTOTUNE)
 
 
 def textbook_dataset(files, batch_size=32, shuffle_buffer_size=None, crop=100):
     """The book's pipeline: shuffle records, ``batch``, parse and pad, crop, ``prefetch(1)``."""
-    files = _check_files(files)
+    files = check_files(files)
 
     def parse(data_batch):
         examples = tf.io.parse_example(data_batch, FEATURES)
@@ -184,7 +206,7 @@ def padding_fraction(batches, take=None):
 def crop_report(lengths, crop):
     """What cropping to ``crop`` points does: the share of sketches cut and of points dropped."""
     lengths = np.asarray(lengths)
-    positive_int("crop", crop)
+    validation.positive_int("crop", crop)
     return {
         "sketches_cut": float((lengths > crop).mean()),
         "points_dropped": float(np.maximum(lengths - crop, 0).sum() / lengths.sum()),

@@ -5,9 +5,9 @@ The logic is the pure function :func:`crop_view` (which points a crop keeps, and
 """
 
 import ipywidgets
-import matplotlib.pyplot as plt
 import numpy as np
 
+from course_utils import figures
 from course_utils.sketches.figures import draw_sketch
 from course_utils.widgets import Explorer, FigureImage, figure_png
 
@@ -22,7 +22,8 @@ def crop_view(sketch, crop, title, probabilities=None, class_names=(), from_orig
     if not isinstance(crop, (int, np.integer)) or crop < 2:
         raise ValueError(f"crop must be an integer of at least 2 points, got {crop!r}.")
     kept = min(crop, len(sketch))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.2), width_ratios=(1, 1.4))
+    fig = figures.new(figsize=(8, 3.2))
+    left, right = fig.subplots(1, 2, width_ratios=(1, 1.4))
     draw_sketch(left, sketch, color="0.8", from_origin=from_origin)
     draw_sketch(
         left,
@@ -82,10 +83,7 @@ class SketchExplorer(Explorer):
     def _update(self, change=None):
         fig, _ = self._figure()
         self.image.show(figure_png(fig))
-        plt.close(fig)
 
     def snapshot(self):
         fig, _ = self._figure()
-        png = figure_png(fig)
-        plt.close(fig)
-        return {"text/plain": self._line(), "image/png": png}
+        return {"text/plain": self._line(), "image/png": figure_png(fig)}

@@ -26,6 +26,7 @@ Checksums: both are published in TensorFlow Datasets' ``url_checksums`` files (`
 and ``ucf101.txt``); :data:`MOVING_MNIST_SHA256` is the first, and TFDS verifies the second itself.
 """
 
+import numbers
 import shutil
 
 import numpy as np
@@ -33,6 +34,7 @@ import numpy as np
 from course_utils import config
 from course_utils._quiet import import_tensorflow
 from course_utils.datasets import DatasetUnavailable, default_source, fetch, from_source
+from course_utils.validation import positive_int, positive_number
 
 CLASS_NAMES = ("approaching", "receding", "approach and back", "recede and back")
 FRAMES = 12
@@ -50,8 +52,9 @@ UCF101_ZIP_BYTES = 6_960_400_115
 UCF101_STAND_IN_CLIPS = 256
 
 
-def _positive_int(value, name, minimum=1):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
+def _integer_at_least(name, value, minimum):
+    """``value`` as an ``int``; a ``ValueError`` naming ``name`` unless it is an integer ≥ ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be an integer of at least {minimum}, got {value!r}.")
     return int(value)
 
@@ -66,7 +69,7 @@ def frame_order(label, frames=FRAMES):
 
     Every order is a permutation of the same states: only the order differs between classes.
     """
-    frames = _positive_int(frames, "frames", minimum=2)
+    frames = _integer_at_least("frames", frames, 2)
     if frames % 2:
         raise ValueError(f"frames must be even (the out-and-back orders need it), got {frames}.")
     if label not in range(len(CLASS_NAMES)):
@@ -96,11 +99,10 @@ def moving_objects(n, *, frames=FRAMES, size=SIZE, seed=0, noise=0.1):
     ``size/8``) to near (1.5 to 2.5 times larger), drifting sideways; its brightness flickers
     from frame to frame and Gaussian pixel noise of standard deviation ``noise`` is added.
     """
-    n = _positive_int(n, "n")
-    frames = _positive_int(frames, "frames", minimum=2)
-    size = _positive_int(size, "size", minimum=8)
-    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or noise < 0:
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}.")
+    n = positive_int("n", n)
+    frames = _integer_at_least("frames", frames, 2)
+    size = _integer_at_least("size", size, 8)
+    noise = positive_number("noise", noise, allow_zero=True)
     frame_order(0, frames)  # validates that frames is even
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(n) % len(CLASS_NAMES)).astype(np.int64)
@@ -148,7 +150,7 @@ def load_moving_mnist(
     """
     source = default_source() if source is None else source
     if max_clips is not None:
-        max_clips = _positive_int(max_clips, "max_clips")
+        max_clips = positive_int("max_clips", max_clips)
 
     def download():
         path = fetch(
@@ -208,8 +210,8 @@ def load_ucf101(source=None, *, split="train", frames=16, size=64, data_dir=None
     """
     if split not in UCF101_SPLITS:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}.")
-    frames = _positive_int(frames, "frames")
-    size = _positive_int(size, "size")
+    frames = positive_int("frames", frames)
+    size = positive_int("size", size)
     source = default_source() if source is None else source
 
     def download():

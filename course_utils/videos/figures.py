@@ -1,7 +1,8 @@
 """Drawings for video clips: a strip of frames, and a model's class probabilities frame by frame."""
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from course_utils import figures
 
 
 def _check_clip(clip):
@@ -15,7 +16,7 @@ def _check_clip(clip):
     return clip
 
 
-def frame_strip(clips, *, titles=None, row_labels=None, title="Frames of a clip"):
+def frame_strip(clips, *, row_labels=None, title="Frames of a clip"):
     """One row of frames per clip (``clips``: one clip or a list of clips of equal length)."""
     if not isinstance(clips, (list, tuple)):
         clips = [clips]
@@ -23,9 +24,8 @@ def frame_strip(clips, *, titles=None, row_labels=None, title="Frames of a clip"
     frames = len(clips[0])
     if any(len(c) != frames for c in clips):
         raise ValueError("all clips in a strip must have the same number of frames.")
-    fig, axes = plt.subplots(
-        len(clips), frames, figsize=(0.9 * frames, 1.0 * len(clips) + 0.8), squeeze=False
-    )
+    fig = figures.new(figsize=(0.9 * frames, 1.0 * len(clips) + 0.8))
+    axes = fig.subplots(len(clips), frames, squeeze=False)
     for row, clip in enumerate(clips):
         for t, ax in enumerate(axes[row]):
             ax.imshow(clip[t], cmap="gray", vmin=0, vmax=1)
@@ -53,7 +53,7 @@ def prefix_view(clip, probabilities, seen, class_names, *, true_label=None, titl
         )
     if not 1 <= seen <= frames:
         raise ValueError(f"seen must be between 1 and {frames}, got {seen!r}.")
-    fig = plt.figure(figsize=(0.75 * frames + 1, 4.2))
+    fig = figures.new(figsize=(0.75 * frames + 1, 4.2))
     grid = fig.add_gridspec(2, frames, height_ratios=(1, 2.4))
     for t in range(frames):
         ax = fig.add_subplot(grid[0, t])

@@ -5,7 +5,6 @@ The logic is in pure functions (:func:`prefix_probabilities`, :func:`summary`); 
 """
 
 import ipywidgets
-import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils.videos.figures import prefix_view
@@ -106,12 +105,7 @@ class ClipExplorer(Explorer):
 
     def _update(self, change=None):
         self.text.value = self._line()
-        fig = self._figure()
-        self.image.show(figure_png(fig))
-        plt.close(fig)
+        self.image.show(figure_png(self._figure()))
 
     def snapshot(self):
-        fig = self._figure()
-        png = figure_png(fig)
-        plt.close(fig)
-        return {"text/plain": self._line(), "image/png": png}
+        return {"text/plain": self._line(), "image/png": figure_png(self._figure())}

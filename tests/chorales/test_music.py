@@ -3,14 +3,11 @@
 import io
 import wave
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pytest
 from music21 import converter
 
+from course_utils import figures
 from course_utils.chorales import music
 from course_utils.chorales import widget as chorale_widgets
 
@@ -47,6 +44,7 @@ def test_note_names():
 
 def test_piano_roll_has_a_title_labelled_axes_and_the_generation_mark():
     fig = music.piano_roll(CHORALE, title="test roll", generated_from=4)
+    assert isinstance(fig, figures.Figure)
     ax = fig.axes[0]
     assert ax.get_title() == "test roll"
     assert ax.get_xlabel() == "time (quarter notes)" and ax.get_ylabel() == "MIDI note number"

@@ -59,35 +59,6 @@ def test_split_by_date_explains_bad_input(seattle):
         timeseries.split_by_date(seattle, "next year", "2015-01-01")
 
 
-def test_chronological_split_keeps_order_and_covers_everything():
-    values = np.arange(100.0)
-    train, valid, test = timeseries.chronological_split(values, (0.6, 0.2, 0.2))
-    assert (len(train), len(valid), len(test)) == (60, 20, 20)
-    assert train[-1] < valid[0] and valid[-1] < test[0]
-    np.testing.assert_array_equal(np.concatenate([train, valid, test]), values)
-
-
-def test_chronological_split_of_a_series_keeps_dates(seattle):
-    parts = timeseries.chronological_split(seattle)
-    assert sum(len(p) for p in parts) == 1461
-    assert parts[1].dates[0] == parts[0].dates[-1] + np.timedelta64(1, "D")
-
-
-@pytest.mark.parametrize(
-    "values, fractions, message",
-    [
-        (np.zeros((10, 2)), (0.5, 0.25, 0.25), "1-D"),
-        (np.zeros(100), (0.5, 0.5), "three positive shares"),
-        (np.zeros(100), (0.7, 0.2, 0.2), "summing to 1"),
-        (np.zeros(100), (1.0, 0.0, 0.0), "three positive shares"),
-        (np.zeros(3), (0.9, 0.05, 0.05), "too short"),
-    ],
-)
-def test_chronological_split_explains_bad_input(values, fractions, message):
-    with pytest.raises(ValueError, match=message):
-        timeseries.chronological_split(values, fractions)
-
-
 def test_generated_series_is_deterministic_and_has_its_parts():
     a = timeseries.generated_daily_series(seed=3)
     b = timeseries.generated_daily_series(seed=3)
@@ -130,15 +101,14 @@ def test_generated_series_explains_bad_arguments(kwargs, message):
 
 
 def test_forecast_figure_and_explorer():
-    import matplotlib
-
-    matplotlib.use("Agg")
+    from course_utils import figures
     from course_utils.forecasting.widget import ForecastExplorer, forecast_figure
 
     inputs = np.arange(30.0).reshape(3, 10)
     truth = np.ones((3, 7))
     forecasts = {"naive": np.zeros((3, 7)), "model": np.ones((3, 7))}
     fig = forecast_figure(inputs, truth, forecasts, 2, past=5)
+    assert isinstance(fig, figures.Figure)
     ax = fig.axes[0]
     assert ax.get_title() == "test window 2" and ax.get_xlabel() and ax.get_ylabel() == "°C"
     assert len(ax.lines) == 2 + len(forecasts) + 1  # past, truth, forecasts, the divider

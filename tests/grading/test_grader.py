@@ -224,6 +224,19 @@ def guard_tools_patched():
     return _answers(reference(), **{"answer-ex3": patch})
 
 
+def guard_functions_patched():
+    patch = (
+        "answer = 41\n"
+        "from course_utils.grading import guard\n"
+        "guard._restore = lambda snap: []\n"
+        "guard._fresh_grading = lambda snap: None\n"
+        "guard._emit.__code__ = (lambda *a: None).__code__\n"
+        "guard.sorted = lambda *a: []\n"
+        "grading.check_equal = lambda *a, **k: None"
+    )
+    return _answers(reference(), **{"answer-ex1": patch})
+
+
 def guard_replaced():
     patch = (
         "class Fake:\n"
@@ -340,6 +353,12 @@ CASES = {
         guard_tools_patched,
         {**FULL, "ex3": 0},
         ("ex3", "c is the most common wrong choice"),
+        {},
+    ),
+    "the guard's own functions patched": (
+        guard_functions_patched,
+        {**FULL, "ex1": 0},
+        ("ex1", "the answer is 41 but should be 42"),
         {},
     ),
     "guard replaced by a fake": (

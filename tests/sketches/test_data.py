@@ -5,7 +5,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from course_utils import datasets
+from course_utils import datasets, figures
 from course_utils.sketches import data as sk
 
 
@@ -207,24 +207,22 @@ def test_loader_b_refuses_bad_sizes():
 
 
 def test_crop_view_keeps_the_first_points():
-    import matplotlib.pyplot as plt
-
     from course_utils.sketches.widget import SketchExplorer, crop_view
 
     sketch = sk.generate(1, seed=0)[0][0]
     fig, kept = crop_view(sketch, 5, "demo")
-    assert kept == 5 and len(fig.axes) == 2
-    plt.close(fig)
+    assert kept == 5 and len(fig.axes) == 2 and isinstance(fig, figures.Figure)
     fig, kept = crop_view(sketch, 10_000, "demo", np.full(20, 0.05), sk.SYNTHETIC_CLASSES)
     assert kept == len(sketch)
-    plt.close(fig)
     with pytest.raises(ValueError, match="at least 2 points"):
         crop_view(sketch, 1, "demo")
     sketches, labels = sk.generate(20, seed=0)
     explorer = SketchExplorer(sketches, labels, sk.SYNTHETIC_CLASSES, crop=6)
     explorer.klass.value = "sun"
     first = sketches[int(np.flatnonzero(labels == sk.SYNTHETIC_CLASSES.index("sun"))[0])]
-    assert explorer.snapshot()["text/plain"] == f"sun #0: {len(first)} points, the crop keeps 6"
+    snapshot = explorer.snapshot()
+    assert snapshot["text/plain"] == f"sun #0: {len(first)} points, the crop keeps 6"
+    assert snapshot["image/png"].startswith(b"\x89PNG")
 
 
 def test_an_unfinished_stroke_stops_part_way_along_its_length():

@@ -110,6 +110,27 @@ def test_sketch_dataset_crops_each_sketch(shards):
     assert sorted(got) == sorted(want)  # the first 12 points of every sketch, once
 
 
+def test_the_steps_crop_order_and_cut_a_chunk():
+    lengths = tf.constant([5, 3, 9, 1, 4, 7], tf.int64)
+    # Without a key: each window of 3 sketches sorted by length, the windows kept in place.
+    assert sp.length_order(lengths, 3).numpy().tolist() == [1, 0, 2, 3, 4, 5]
+    key = tf.constant([7, 11], tf.int64)
+    shuffled = sp.length_order(lengths, 6, key).numpy()
+    assert sorted(shuffled.tolist()) == list(range(6))
+    assert np.all(np.diff(tf.gather(lengths, shuffled).numpy()) >= 0)  # one window: all sorted
+    inks = [np.full((n, 3), n, np.float32) for n in (5, 3, 9, 1, 4, 7)]
+    chunks = sp.cached_chunks(sp.from_arrays(inks, np.arange(6)), 6, crop=6)
+    (chunk,) = list(chunks)
+    assert chunk[0].row_lengths().numpy().tolist() == [5, 3, 6, 1, 4, 6]
+    batches = list(sp.length_batches(chunks, 2, 3))  # one window: the chunk sorted by length
+    assert [b[1].numpy().tolist() for b in batches] == [[3, 1], [4, 0], [2, 5]]
+    ink, label = next(iter(sp.padded_and_scaled(sp.length_batches(chunks, 2, 3), 0.5)))
+    assert ink.shape == (2, 3, 3) and label.numpy().tolist() == [3, 1]
+    np.testing.assert_array_equal(ink[1, :, :2], np.full((3, 2), 6))  # 3 / 0.5
+    np.testing.assert_array_equal(ink[1, :, 2], 3)  # the pen column is not scaled
+    np.testing.assert_array_equal(ink[0, 1:], 0)  # padded to the longest of its batch
+
+
 def test_sketch_dataset_reshuffles_each_epoch(shards):
     files, _, _ = shards
     ds = sp.sketch_dataset(sp.sketches(files), 8, window=2, shuffle_buffer=90, seed=3)
@@ -160,6 +181,8 @@ def test_bad_arguments_get_clear_errors(shards):
         sp.sketch_dataset(sp.sketches(files), 8, crop=0)
     with pytest.raises(ValueError, match="scale must be a positive number"):
         sp.sketch_dataset(sp.sketches(files), 8, scale=0)
+    with pytest.raises(ValueError, match="scale must be a positive number"):
+        sp.sketch_dataset(sp.sketches(files), 8, scale=float("nan"))
     with pytest.raises(ValueError, match="as many labels as inks"):
         sp.from_arrays([np.zeros((3, 3))], [0, 1])
     with pytest.raises(ValueError, match="crop must be a positive integer"):

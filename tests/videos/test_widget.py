@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from course_utils import figures
 from course_utils.videos import figures as video_diagrams
 from course_utils.videos import widget as clips
 
@@ -63,12 +64,14 @@ def test_drawings_have_titles_and_check_their_inputs():
     clip = np.random.default_rng(0).random((6, 8, 8, 1))
     strip = video_diagrams.frame_strip([clip, clip], row_labels=["x", "y"], title="two clips")
     assert strip._suptitle.get_text() == "two clips" and len(strip.axes) == 12
+    assert isinstance(strip, figures.Figure)
     with pytest.raises(ValueError, match="same number of frames"):
         video_diagrams.frame_strip([clip, clip[:3]])
     with pytest.raises(ValueError, match="clip must have shape"):
         video_diagrams.frame_strip(np.zeros((2, 3)))
     probabilities = np.full((6, 3), 1 / 3)
     view = video_diagrams.prefix_view(clip, probabilities, 4, NAMES, true_label=1)
+    assert isinstance(view, figures.Figure)
     plot = view.axes[-1]
     assert plot.get_xlabel() == "frames seen" and plot.get_ylabel() == "predicted probability"
     assert [len(line.get_xdata()) for line in plot.get_lines()[:3]] == [4, 4, 4]
