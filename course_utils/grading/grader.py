@@ -23,6 +23,7 @@ import secrets
 import shutil
 import tempfile
 import time
+import unicodedata
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -78,16 +79,26 @@ class Report:
 
     def table(self):
         width = max([len(q.grade_id) for q in self.questions] + [8])
-        lines = [f"{self.submission}, graded against {self.source}", ""]
+        lines = [f"{printable(self.submission)}, graded against {printable(self.source)}", ""]
         lines.append(f"{'question':<{width}}  {'points':>9}  result")
         for q in self.questions:
-            result = "✓" if q.failure is None else f"✗ {q.failure}"
+            result = "✓" if q.failure is None else f"✗ {printable(q.failure)}"
             lines.append(
-                f"{q.grade_id:<{width}}  {_num(q.earned):>4} / {_num(q.points):<2}  {result}"
+                f"{printable(q.grade_id):<{width}}  {_num(q.earned):>4} / {_num(q.points):<2}  "
+                f"{result}"
             )
         lines += ["", f"Total: {_num(self.score)} / {_num(self.max_score)}"]
-        lines += [f"Note: {note}" for note in self.notes]
+        lines += [f"Note: {printable(note)}" for note in self.notes]
         return "\n".join(lines)
+
+
+def printable(text):
+    """``text`` with every control or format character escaped (``\\x1b``), so that text from a
+    submission cannot move the terminal's cursor or recolour the table."""
+    return "".join(
+        c if unicodedata.category(c) not in ("Cc", "Cf") else c.encode("unicode_escape").decode()
+        for c in str(text)
+    )
 
 
 def _num(x):

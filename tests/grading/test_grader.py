@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -590,3 +591,14 @@ def test_wrong_answers_in_circulation_score_zero(stem, tmp_path, monkeypatch):
     for question in report.questions:
         wanted = 0 if question.grade_id in zero else question.points
         assert question.earned == wanted, report.table()
+
+
+def test_the_table_escapes_control_characters_from_the_submission(course, tmp_path):
+    redraw = "\\x1b[1A\\x1b[2K\\u200fex1-check  1 / 1  \\u2713"
+    answer = f"raise ValueError('{redraw}')"
+    report = _grade(course, tmp_path, _answers(reference(), **{"answer-ex1": answer}))
+    table = report.table()
+    assert _earned(report)["ex1"] == 0
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in table.replace("\n", ""))
+    assert "\\x1b[1A" in table and "\\u200f" in table
+    assert "\x1b[1A" in json.loads(report.to_json())["questions"][0]["failure"]  # JSON: as raised
