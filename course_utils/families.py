@@ -10,6 +10,7 @@ encoder–decoder's decoder is one too, reading the encoder's last output ``v`` 
 from matplotlib.patches import Rectangle
 
 from course_utils import figures
+from course_utils.validation import integer
 
 FAMILIES = ("sequence-to-sequence", "sequence-to-vector", "vector-to-sequence", "encoder–decoder")
 
@@ -44,8 +45,7 @@ def draw_family(ax, family, steps=4):
     """Draw one family on ``ax``: ``steps`` time steps (per part for the encoder–decoder)."""
     if family not in FAMILIES:
         raise ValueError(f"family must be one of {', '.join(FAMILIES)}, got {family!r}.")
-    if not isinstance(steps, int) or not 2 <= steps <= 8:
-        raise ValueError(f"steps must be an integer from 2 to 8, got {steps!r}.")
+    integer("steps", steps, 2, 8)
     encoder = family == "encoder–decoder"
     n = 2 * steps if encoder else steps
     for t in range(n):

@@ -30,3 +30,13 @@ def fraction(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
         raise ValueError(f"{name} must be between 0 and 1, got {value!r}.")
     return float(value)
+
+
+def integer(name, value, low, high=None):
+    """``value`` as an ``int``; a ``ValueError`` naming ``name`` unless it is an integer from
+    ``low`` to ``high`` (at least ``low`` when ``high`` is ``None``)."""
+    wanted = f"an integer of at least {low}" if high is None else f"an integer from {low} to {high}"
+    integral = not isinstance(value, bool) and isinstance(value, numbers.Integral)
+    if not integral or value < low or (high is not None and value > high):
+        raise ValueError(f"{name} must be {wanted}, got {value!r}.")
+    return int(value)

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from course_utils.validation import fraction, positive_int, positive_number
+from course_utils.validation import fraction, integer, positive_int, positive_number
 
 
 def test_positive_int_returns_a_python_int():
@@ -50,3 +50,14 @@ def test_fraction_refuses_the_ends_and_beyond(bad):
 def test_positive_int_that_may_be_none_says_so():
     with pytest.raises(ValueError, match=r"^split must be a positive integer or None, got 0\.$"):
         positive_int("split", 0, allow_none=True)
+
+
+def test_integer_in_a_range():
+    assert integer("steps", np.int64(3), 2, 8) == 3 and type(integer("n", 14, 14)) is int
+    with pytest.raises(ValueError, match=r"^steps must be an integer from 2 to 8, got 9\.$"):
+        integer("steps", 9, 2, 8)
+    with pytest.raises(ValueError, match=r"^crop must be an integer of at least 2, got 1\.$"):
+        integer("crop", 1, 2)
+    for bad in (2.0, "3", True, None):
+        with pytest.raises(ValueError, match="must be an integer"):
+            integer("steps", bad, 2, 8)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from course_utils import figures
-from course_utils.validation import positive_number
+from course_utils.validation import integer, positive_number
 
 VOICES = ("soprano", "alto", "tenor", "bass")
 COLOURS = ("tab:red", "tab:orange", "tab:green", "tab:blue")
@@ -129,10 +129,7 @@ def synthesize(chorale, tempo=120, sample_rate=8000, steps_per_quarter=4):
     Each note is a sine with two quieter overtones, shaped by a short attack and release so that
     notes do not click; a held note sounds once for its whole length.
     """
-    if not isinstance(sample_rate, int) or sample_rate < 1000:
-        raise ValueError(
-            f"sample_rate must be an integer of at least 1000 Hz, got {sample_rate!r}."
-        )
+    integer("sample_rate", sample_rate, 1000)  # in Hz
     tempo = positive_number("tempo", tempo)  # quarter notes per minute
     step = 60.0 / tempo / steps_per_quarter * sample_rate  # samples per time step
     array = check_chorale(chorale)

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-from course_utils.validation import positive_int
+from course_utils.validation import integer, positive_int
 
 FEATURES, STEPS_PER_SEQUENCE, UNITS = 3, 8, 4
 LEARNING_RATE = 0.03
@@ -53,8 +53,7 @@ def tf_config(addresses, index):
     addresses = list(addresses)
     if not addresses:
         raise ValueError("addresses must name at least one worker.")
-    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(addresses):
-        raise ValueError(f"index must be an integer in 0..{len(addresses) - 1}, got {index!r}.")
+    integer("index", index, 0, len(addresses) - 1)
     return {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
 
 

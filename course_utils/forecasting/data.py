@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils.download import DatasetUnavailable
-from course_utils.validation import positive_number
+from course_utils.validation import integer, positive_number
 
 SEATTLE_DAYS = 1461
 SEATTLE_START = np.datetime64("2012-01-01")
@@ -91,8 +91,7 @@ def generated_daily_series(
     pattern (higher on weekends) and of a yearly sine wave, ``noise`` the standard deviation of
     Gaussian noise drawn from ``seed``. The same arguments always give the same series.
     """
-    if not isinstance(n_days, int) or isinstance(n_days, bool) or n_days < 14:
-        raise ValueError(f"n_days must be an integer of at least 14, got {n_days!r}.")
+    integer("n_days", n_days, 14)
     for label, value in (("trend", trend), ("weekly", weekly), ("yearly", yearly)):
         if not np.isfinite(value):
             raise ValueError(f"{label} must be a finite number, got {value!r}.")

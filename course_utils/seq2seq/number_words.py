@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils.seq2seq.teacher_forcing import Splits, TeacherForcing, split_bounds
+from course_utils.validation import integer
 
 UNITS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -54,8 +55,7 @@ def _below_thousand(n):
 
 def to_words(n):
     """``n`` (0 to :data:`LARGEST`) in British English words, without hyphens or commas."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= LARGEST:
-        raise ValueError(f"n must be an integer from 0 to {LARGEST}, got {n!r}.")
+    integer("n", n, 0, LARGEST)
     thousands, rest = divmod(int(n), 1000)
     if not thousands:
         return " ".join(_below_thousand(rest))
@@ -76,8 +76,7 @@ def generate(n, seed=42):
     Each number of digits from 1 to :data:`MAX_DIGITS` is equally likely (while numbers of that
     size remain), so that short numbers appear beside the far more numerous long ones.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= LARGEST + 1:
-        raise ValueError(f"n must be an integer from 1 to {LARGEST + 1}, got {n!r}.")
+    integer("n", n, 1, LARGEST + 1)
     sizes = np.digitize(np.arange(LARGEST + 1), 10 ** np.arange(1, MAX_DIGITS)) + 1
     weights = 1.0 / np.bincount(sizes)[sizes]
     rng = np.random.default_rng(seed)

@@ -9,6 +9,7 @@ import numpy as np
 
 from course_utils import figures
 from course_utils.sketches.figures import draw_sketch
+from course_utils.validation import integer
 from course_utils.widgets import Explorer, FigureImage, figure_png
 
 
@@ -19,8 +20,7 @@ def crop_view(sketch, crop, title, probabilities=None, class_names=(), from_orig
     ``from_origin``: the sketch is tutorial ink (see :func:`course_utils.sketches.data.to_strokes`).
     """
     sketch = np.asarray(sketch)
-    if not isinstance(crop, (int, np.integer)) or crop < 2:
-        raise ValueError(f"crop must be an integer of at least 2 points, got {crop!r}.")
+    integer("crop", crop, 2)  # points
     kept = min(crop, len(sketch))
     fig = figures.new(figsize=(8, 3.2))
     left, right = fig.subplots(1, 2, width_ratios=(1, 1.4))

@@ -26,7 +26,6 @@ Checksums: both are published in TensorFlow Datasets' ``url_checksums`` files (`
 and ``ucf101.txt``); :data:`MOVING_MNIST_SHA256` is the first, and TFDS verifies the second itself.
 """
 
-import numbers
 import shutil
 
 import numpy as np
@@ -34,7 +33,7 @@ import numpy as np
 from course_utils import config
 from course_utils._quiet import import_tensorflow
 from course_utils.datasets import DatasetUnavailable, default_source, fetch, from_source
-from course_utils.validation import positive_int, positive_number
+from course_utils.validation import integer, positive_int, positive_number
 
 CLASS_NAMES = ("approaching", "receding", "approach and back", "recede and back")
 FRAMES = 12
@@ -52,13 +51,6 @@ UCF101_ZIP_BYTES = 6_960_400_115
 UCF101_STAND_IN_CLIPS = 256
 
 
-def _integer_at_least(name, value, minimum):
-    """``value`` as an ``int``; a ``ValueError`` naming ``name`` unless it is an integer ≥ ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer of at least {minimum}, got {value!r}.")
-    return int(value)
-
-
 def frame_order(label, frames=FRAMES):
     """The order in which a clip of class ``label`` shows the states 0 (far) … frames-1 (near).
 
@@ -69,7 +61,7 @@ def frame_order(label, frames=FRAMES):
 
     Every order is a permutation of the same states: only the order differs between classes.
     """
-    frames = _integer_at_least("frames", frames, 2)
+    frames = integer("frames", frames, 2)
     if frames % 2:
         raise ValueError(f"frames must be even (the out-and-back orders need it), got {frames}.")
     if label not in range(len(CLASS_NAMES)):
@@ -100,8 +92,8 @@ def moving_objects(n, *, frames=FRAMES, size=SIZE, seed=0, noise=0.1):
     from frame to frame and Gaussian pixel noise of standard deviation ``noise`` is added.
     """
     n = positive_int("n", n)
-    frames = _integer_at_least("frames", frames, 2)
-    size = _integer_at_least("size", size, 8)
+    frames = integer("frames", frames, 2)
+    size = integer("size", size, 8)
     noise = positive_number("noise", noise, allow_zero=True)
     frame_order(0, frames)  # validates that frames is even
     rng = np.random.default_rng(seed)

@@ -214,7 +214,7 @@ def test_crop_view_keeps_the_first_points():
     assert kept == 5 and len(fig.axes) == 2 and isinstance(fig, figures.Figure)
     fig, kept = crop_view(sketch, 10_000, "demo", np.full(20, 0.05), sk.SYNTHETIC_CLASSES)
     assert kept == len(sketch)
-    with pytest.raises(ValueError, match="at least 2 points"):
+    with pytest.raises(ValueError, match="crop must be an integer of at least 2"):
         crop_view(sketch, 1, "demo")
     sketches, labels = sk.generate(20, seed=0)
     explorer = SketchExplorer(sketches, labels, sk.SYNTHETIC_CLASSES, crop=6)
