@@ -338,8 +338,20 @@ def _answer_reason(answers, stubbed, deadline_hit):
         if run is not None and run.error and run.error.startswith("NotImplementedError"):
             return f"not answered yet: {grade_id!r} still raises NotImplementedError"
         if run is not None and run.error:
-            return f"your answer {grade_id!r} raised {run.error}"
+            return f"your answer {grade_id!r} raised {run.error}{_advice(run.error)}"
     return None
+
+
+# Errors that answers in circulation raise, and what to write instead.
+ADVICE = {
+    "attribute 'experimental_run_v2'": "strategy.experimental_run_v2 was renamed strategy.run "
+    "in TensorFlow 2.2: call strategy.run(step, args=(...))",
+}
+
+
+def _advice(error):
+    """`` · advice`` for a known mistake in ``error``, else an empty string."""
+    return "".join(f" · {advice}" for known, advice in ADVICE.items() if known in error)
 
 
 def grade(
@@ -462,17 +474,17 @@ def _culprit(plan, index, stubbed):
 
 def _collect_answers(submission, source_nb):
     """The submission's answer cells by grade_id, and notes on what differs from the source."""
-    answers, notes = {}, []
+    answers, repeated = {}, []
     for cell in submission.cells:
         grade_id = _meta(cell).get("grade_id")
-        if _is_answer(cell) and isinstance(grade_id, str) and grade_id not in answers:
-            answers[grade_id] = cell.source
+        if _is_answer(cell) and isinstance(grade_id, str):
+            if grade_id in answers:
+                repeated.append(grade_id)
+            else:
+                answers[grade_id] = cell.source
     wanted = [_meta(c)["grade_id"] for c in source_nb.cells if _is_answer(c)]
     missing = [g for g in wanted if g not in answers]
-    if missing and len(missing) == len(wanted):
-        notes.append("the submission has none of this notebook's answer cells (another notebook?)")
-    elif missing:
-        notes.append(f"answer cells missing from the submission: {', '.join(missing)}")
+    notes = _answer_cell_notes(wanted, missing, [g for g in answers if g not in wanted], repeated)
     sub_tests = {_meta(c).get("grade_id"): c.source for c in submission.cells if _is_test(c)}
     for cell in source_nb.cells:
         if _is_test(cell):
@@ -484,6 +496,23 @@ def _collect_answers(submission, source_nb):
             elif mine is not None and mine.strip() not in (cell.source.strip(), student.strip()):
                 notes.append(f"test cell {grade_id} was edited; the original was run")
     return answers, notes
+
+
+def _answer_cell_notes(wanted, missing, unknown, repeated):
+    """Notes on answer cells missing, renamed (an id the notebook does not have) or repeated."""
+    if missing and len(missing) == len(wanted):
+        return ["the submission has none of this notebook's answer cells (another notebook?)"]
+    notes = []
+    if missing:
+        notes.append(f"answer cells missing from the submission: {', '.join(missing)}")
+    if unknown:
+        notes.append(
+            f"answer cells with ids this notebook does not have were not graded: "
+            f"{', '.join(unknown)} (a renamed grade id? keep the ids as handed out)"
+        )
+    for grade_id in dict.fromkeys(repeated):
+        notes.append(f"answer cell {grade_id} appears more than once: only the first was graded")
+    return notes
 
 
 def student_test_source(cell):

@@ -5,6 +5,7 @@ each); one grades the real `notebooks/00_start_here.ipynb`. Exercise 1 is worth 
 exercise 2 2 points and exercise 3 2 points: 5 in all.
 """
 
+import copy
 import json
 import subprocess
 import sys
@@ -602,3 +603,35 @@ def test_the_table_escapes_control_characters_from_the_submission(course, tmp_pa
     assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in table.replace("\n", ""))
     assert "\\x1b[1A" in table and "\\u200f" in table
     assert "\x1b[1A" in json.loads(report.to_json())["questions"][0]["failure"]  # JSON: as raised
+
+
+def test_a_repeated_answer_cell_is_graded_once_and_said(course, tmp_path):
+    nb = _answers(reference(), **{"answer-ex1": "answer = 41"})
+    first = next(
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answer-ex1"
+    )
+    second = nbformat.from_dict(copy.deepcopy(dict(first)))
+    second.source, second.id = "answer = 42", "repeated"
+    nb.cells.insert(nb.cells.index(first) + 1, second)
+    report = _grade(course, tmp_path, nb)
+    assert _earned(report)["ex1"] == 0, report.table()  # the first cell's answer, 41, is graded
+    assert any("answer-ex1 appears more than once" in note for note in report.notes)
+
+
+def test_a_renamed_answer_cell_is_named_in_the_notes(course, tmp_path):
+    nb = reference()
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "answer-ex2":
+            cell.metadata["nbgrader"]["grade_id"] = "my-ex2"
+    report = _grade(course, tmp_path, nb)
+    assert _earned(report)["ex2"] == 0, report.table()
+    notes = " ".join(report.notes)
+    assert "missing from the submission: answer-ex2" in notes
+    assert "were not graded: my-ex2 (a renamed grade id?" in notes
+
+
+def test_the_renamed_strategy_method_gets_advice(course, tmp_path):
+    answer = "import types\ntypes.SimpleNamespace().experimental_run_v2(print)\nanswer = 42"
+    report = _grade(course, tmp_path, _answers(reference(), **{"answer-ex1": answer}))
+    assert _earned(report)["ex1"] == 0
+    assert "renamed strategy.run in TensorFlow 2.2" in _failure(report, "ex1"), report.table()
