@@ -202,7 +202,7 @@ def check_model(
 ):
     """The model's structure: layer class names, units, ``return_sequences`` of its recurrent
     layers (in order), output shape and parameter count. Only the arguments given are checked;
-    ``hint`` is added to the message when the output shape is wrong."""
+    ``hint`` is added to the message when the layers or the output shape are wrong."""
     import keras
 
     if not isinstance(model, keras.Model):
@@ -213,7 +213,7 @@ def check_model(
     if layers is not None:
         names = [type(layer).__name__ for layer in body]
         if names != list(layers):
-            _fail(f"The model's layers are {names} but should be {list(layers)}.")
+            _fail(f"The model's layers are {names} but should be {list(layers)}. {hint}".strip())
     if units is not None:
         found = [getattr(layer, "units", None) for layer in body]
         if found != list(units):

@@ -635,3 +635,23 @@ def test_the_renamed_strategy_method_gets_advice(course, tmp_path):
     report = _grade(course, tmp_path, _answers(reference(), **{"answer-ex1": answer}))
     assert _earned(report)["ex1"] == 0
     assert "renamed strategy.run in TensorFlow 2.2" in _failure(report, "ex1"), report.table()
+
+
+def test_an_image_model_for_sketches_is_told_why(tmp_path, monkeypatch):
+    """Q9's answer in circulation: a CNN over 28×28 bitmaps of 10 classes."""
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    stem = "09_sketchrnn_classification"
+    image_model = (
+        "def make_gru_classifier():\n"
+        "    return keras.Sequential([keras.Input((28, 28, 1)),\n"
+        "        keras.layers.Conv2D(32, 3, activation='relu'), keras.layers.Flatten(),\n"
+        "        keras.layers.Dense(10, activation='softmax')])"
+    )
+    nb = _answers(
+        nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", 4), **{"ex3-gru": image_model}
+    )
+    path = tmp_path / f"{stem}.ipynb"
+    nbformat.write(nb, path)
+    report = grader.grade(path, notebooks_dir=ROOT / "notebooks", cell_timeout=300, timeout=600)
+    failure = _failure(report, "ex3-gru-check")
+    assert "not a 28×28 image" in failure and "345 classes" in failure, report.table()
