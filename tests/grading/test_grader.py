@@ -560,6 +560,17 @@ WRONG_ANSWERS = {
             "ex3-gru-check",
         ),
     ],
+    "11_distributed_training": [
+        # 1st ed. Q6: "build the model, then train it under the strategy": compiled outside.
+        (
+            "ex5-mirrored-model",
+            "with strategy.scope():\n"
+            "    mirrored_model = keras.Sequential([keras.Input((None, 1)), "
+            "keras.layers.GRU(8), keras.layers.Dense(1)])\n"
+            "mirrored_model.compile(optimizer='adam', loss='mse')",
+            "ex5-mirrored-model-check",
+        ),
+    ],
     "10_variable_length_and_unrolling": [
         # 1st ed. Q5: bucketing by length but leaving the batches ragged (unpadded).
         (
