@@ -9,7 +9,8 @@ Prints, for each sequence length, the graph size, the tracing time, the first ca
 import argparse
 
 from course_utils._quiet import import_tensorflow
-from course_utils.unrolling import CELLS, measure
+from course_utils.shapes import CELLS
+from course_utils.unrolling import measure
 
 
 def main():

@@ -9,10 +9,8 @@ model into a graph and reports what each choice costs.
 import time
 from dataclasses import dataclass
 
-from course_utils.shapes import CELLS, check_cell
+from course_utils.shapes import check_cell
 from course_utils.validation import positive_int
-
-__all__ = ["CELLS", "Measurement", "measure"]  # CELLS: the cell kinds measure accepts
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
-"""Interactive views (ipywidgets 8) over the pure functions in ``shapes``, ``cells`` and ``diagrams``.
+"""The base of the course's widgets (ipywidgets 8); each topic's widget lives in its folder.
 
-One module per topic. Every widget is an :class:`Explorer`: in JupyterLab it is live; in a
-notebook opened without a front-end (GitHub, nbval, nbconvert) its output still shows a static
-snapshot of its initial view, so the notebook reads well everywhere.
+Every widget is an :class:`Explorer`, a thin view over its topic's pure functions. In JupyterLab
+it is live; in a notebook opened without a front-end (GitHub, nbval, nbconvert) its output still
+shows a static snapshot of its initial view, so the notebook reads well everywhere.
 
 Figures are rendered at ``SCALE`` image pixels per CSS pixel and shown at their CSS size, both in
 the live widget (:class:`FigureImage`) and in the snapshot, so that they stay sharp on

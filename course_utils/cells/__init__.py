@@ -57,6 +57,7 @@ ACTIVATIONS = {
 
 
 def activation_function(name):
+    """The NumPy function of the activation ``name`` (a Keras name, or a Keras activation)."""
     if callable(name):
         name = getattr(name, "__name__", name)
     if name not in ACTIVATIONS:
@@ -67,6 +68,7 @@ def activation_function(name):
 
 
 def gate_blocks(matrix, n, units):
+    """``matrix``'s columns split into its ``n`` gates' blocks of ``units`` columns each."""
     if matrix.shape[-1] != n * units:
         raise ValueError(
             f"expected {n} blocks of {units} columns ({n * units} in all), got shape {matrix.shape}."
@@ -75,6 +77,7 @@ def gate_blocks(matrix, n, units):
 
 
 def bias_vector(bias, width):
+    """``bias`` as a float array, or zeros of ``width`` for a layer without a bias."""
     return np.zeros(width) if bias is None else np.asarray(bias, dtype=np.float64)
 
 
