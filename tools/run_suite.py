@@ -24,6 +24,7 @@ GRADER_TESTS = [
     "tests/grading/test_grader.py",
     "tests/grading/test_release.py",
     "tests/grading/test_nbgrader_route.py",
+    "tests/grading/test_separation.py",
 ]
 BROWSER_TESTS = ["tests/test_browser.py", "tests/test_lab_security.py"]
 

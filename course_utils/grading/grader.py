@@ -6,20 +6,21 @@ from the source, hidden tests included, whatever the submission did to them (edi
 moved), and cells the learner added are not run. An answer missing from the submission is graded
 as unanswered (nbgrader's stub, which raises ``NotImplementedError``).
 
-The run happens in a fresh kernel (:mod:`course_utils.grading.kernel`) that imports a private copy
-of ``course_utils``, so that an answer that rewrites the package's files changes only this
-grading's copy; the guard (:mod:`course_utils.grading.guard`) protects every test cell. If an answer
-kills the kernel or runs past the time limit, that answer is replaced by the stub and the notebook
-is run again, so that the other answers are still graded. A test earns its points when it runs to
-its end without raising.
+Two fresh kernels run it side by side. The ANSWER kernel runs the lesson's cells and the answers,
+inside a sandbox where the machine allows it (:mod:`course_utils.grading.sandbox`). The CHECK
+kernel runs the lesson's cells and the test cells, and never runs learner code: after each answer
+it receives the names that exercise declares, as data (:mod:`course_utils.grading.handover`), and
+calls to the learner's functions run in the answer kernel. So nothing an answer does to its own
+kernel (patches, hooks, threads, objects that lie) can reach a check. Each kernel imports its own
+copy of ``course_utils``; the course's files are put back if an answer changed them, and every
+process the grading started is ended before the report exists.
+
+If an answer loses a kernel (a crash, past the time limit), it is replaced by the stub and the
+notebook run again, so that the other answers are still graded. A test earns its points when it
+runs to its end without raising.
 """
 
-import ast
-import builtins
-import hmac
 import json
-import os
-import secrets
 import shutil
 import tempfile
 import time
@@ -33,9 +34,10 @@ from nbformat.reader import NotJSONError
 from nbgrader.utils import is_grade, is_solution
 
 import course_utils
-from course_utils.grading.guard import PREFIX
-from course_utils.grading.kernel import KernelLost, KernelStartError, run_cells
+from course_utils.grading import processes, sandbox
+from course_utils.grading.kernel import Kernel, KernelLost, KernelStartError, environment
 from course_utils.grading.release import student_version
+from course_utils.grading.snapshot import Snapshot
 
 PACKAGE_DIR = Path(course_utils.__file__).resolve().parent
 MAX_NOTEBOOK_BYTES = 100_000_000
@@ -186,151 +188,88 @@ def find_source(submission, path, notebooks_dir):
     return best
 
 
-def _builtin_names_bound(cells):
-    """Builtin names (such as ``input``) that the source's own cells assign, so kept by the guard."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    names = set()
-    for cell in cells:
-        try:
-            tree = ast.parse(TransformerManager().transform_cell(cell.source))
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.add(node.id)
-            elif isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
-                names.add(node.name)
-            elif isinstance(node, ast.alias):
-                names.add((node.asname or node.name).split(".")[0])
-    return sorted(names & set(dir(builtins)))
+def _hands_over(cell):
+    """The names an answer cell hands to the checks, as its exercise declares them."""
+    names = cell.metadata.get("course", {}).get("hands_over")
+    if not (
+        isinstance(names, list) and all(isinstance(n, str) and n.isidentifier() for n in names)
+    ):
+        grade_id = _meta(cell).get("grade_id")
+        raise GradingError(
+            f"answer cell {grade_id} does not declare what it hands to the checks: give it the "
+            'metadata "course": {"hands_over": [names it defines]}.'
+        )
+    return names
 
 
 @dataclass
-class _Plan:
-    """The graded run: its notebook and, for each of its cells, the role and grade_id."""
+class _Cell:
+    role: str  # "lesson", "answer" or "test"
+    source: str
+    grade_id: str | None = None
+    names: list = field(default_factory=list)  # what an answer hands over
 
-    nb: object
-    roles: list
-    nonces: dict
 
-
-def _assemble(source, answers, stubs, stubbed, secret_path):
-    nb = nbformat.v4.new_notebook(metadata=source.metadata)
-    roles, nonces = [], {}
-
-    def add(src, role, grade_id=None):
-        nb.cells.append(nbformat.v4.new_code_cell(src))
-        roles.append((role, grade_id))
-
-    add(
-        "from course_utils.grading import guard as __course_guard\n"
-        f"__course_grader__ = __course_guard.install({str(secret_path)!r})\n"
-        "del __course_guard",
-        "guard-install",
-    )
+def _plan(source, answers, stubs, stubbed):
+    """The graded run's cells, in the source's order, up to its last test cell: the source's own
+    cells, except each answer, taken from the submission (or the stub)."""
+    cells = []
     for cell in source.cells:
         if cell.cell_type != "code":
             continue
         grade_id = _meta(cell).get("grade_id")
         if _is_answer(cell):
             chosen = stubs[grade_id] if grade_id in stubbed else answers.get(grade_id)
-            add(stubs[grade_id] if chosen is None else chosen, "answer", grade_id)
+            code = stubs[grade_id] if chosen is None else chosen
+            cells.append(_Cell("answer", code, grade_id, _hands_over(cell)))
         elif _is_test(cell):
-            nonce = nonces[grade_id] = secrets.token_hex(8)
-            add(f"__course_grader__.before({nonce!r})", "guard", grade_id)
-            add(f"{cell.source}\n__course_grader__.after({nonce!r})", "test", grade_id)
+            cells.append(_Cell("test", cell.source, grade_id))
         else:
-            add(cell.source, "cell")
-    return _Plan(nb, roles, nonces)
+            cells.append(_Cell("lesson", cell.source))
+    last_test = max(i for i, c in enumerate(cells) if c.role == "test")
+    return cells[: last_test + 1]
 
 
-def _signed_lines(outputs, secret):
-    """The guard's lines in ``outputs`` whose signature is right: {(kind, nonce): status}."""
-    found = {}
-    for out in outputs:
-        if out.get("output_type") != "stream":
-            continue
-        for line in out.get("text", "").splitlines():
-            if not line.startswith(PREFIX):
-                continue
-            parts = line[len(PREFIX) :].rsplit(":", 1)
-            if len(parts) != 2 or parts[0].count(":") < 2:
-                continue
-            kind, nonce, status = parts[0].split(":", 2)
-            mac = hmac.new(secret, parts[0].encode(), "sha256").hexdigest()
-            if hmac.compare_digest(mac, parts[1]):
-                found[(kind, nonce)] = status
-    return found
+@dataclass
+class _Outcome:
+    """What a run did: each answer's and test's run, and why an answer's values did not reach
+    the checks."""
+
+    answers: dict = field(default_factory=dict)
+    tests: dict = field(default_factory=dict)
+    not_handed: dict = field(default_factory=dict)
 
 
-def _private_copy(lib):
-    """Copy ``course_utils`` into the folder ``lib`` for the kernel to import; return the copy."""
-    copy = lib / "course_utils"
-    shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    return copy
+class _Lost(Exception):
+    """A kernel was lost because of answer ``culprit`` (``None``: before any answer ran)."""
+
+    def __init__(self, culprit, reason, index, outcome):
+        super().__init__(reason)
+        self.culprit, self.reason, self.index, self.outcome = culprit, reason, index, outcome
 
 
-def _package_files(copy):
-    """The files the kernel loads the guard and the checks from (a run must not change them):
-    the private copy's and, in case an answer finds them, the installed package's."""
-    names = ("grading/__init__.py", "grading/guard.py")
-    return {
-        p: p.read_bytes() for folder in (copy, PACKAGE_DIR) for p in (folder / n for n in names)
-    }
-
-
-def _put_back(files):
-    """Restore the package's files if the run changed them; say whether it had to."""
-    changed = False
-    for path, data in files.items():
-        if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
-            changed = True
-    return changed
-
-
-def _score(plan, runs, sources, secret, stubbed, deadline_hit):
-    ran = {run.index: run for run in runs}
-    signed = {}
-    for run in runs:
-        signed.update(_signed_lines(run.outputs, secret))
-    questions, notes, answers_seen = [], [], []
-    for index, (role, grade_id) in enumerate(plan.roles):
-        if role == "answer":
-            answers_seen.append((grade_id, ran.get(index)))
-        elif role == "test":
-            nonce = plan.nonces[grade_id]
-            before = signed.get(("before", nonce), "")
-            if before.startswith("restored "):
-                notes.append(f"before {grade_id}, the grader {before} (changed by the notebook)")
-            failure = _test_failure(ran.get(index), before, ("after", nonce) in signed)
+def _score(cells, outcome, sources, stubbed, deadline_hit):
+    questions, answers_seen = [], []
+    for cell in cells:
+        if cell.role == "answer":
+            answers_seen.append(cell.grade_id)
+        elif cell.role == "test":
+            run = outcome.tests.get(cell.grade_id)
+            failure = "not run" if run is None else run.error
             if failure is not None:
-                failure = _answer_reason(answers_seen, stubbed, deadline_hit) or failure
-            points = float(_meta(sources[grade_id]).get("points", 0))
-            questions.append(Question(grade_id, points, 0.0 if failure else points, failure))
+                failure = _answer_reason(answers_seen, outcome, stubbed, deadline_hit) or failure
+            if failure and failure.startswith("NotImplementedError"):  # a function still a stub
+                failure = f"not answered yet: {failure}"
+            points = float(_meta(sources[cell.grade_id]).get("points", 0))
+            questions.append(Question(cell.grade_id, points, 0.0 if failure else points, failure))
             answers_seen = []
-    return questions, notes
+    return questions
 
 
-def _test_failure(run, before, after):
-    """Why a test cell earns nothing, or ``None`` when it ran to its end under the guard."""
-    if run is None:
-        return "not run"
-    if not before:
-        return "the grader's guard could not run before this test (the kernel was tampered with)"
-    if before != "ok" and not before.startswith("restored "):
-        return before
-    if run.error is not None:
-        return run.error
-    if not after:
-        return "the test did not run to its end (the kernel was tampered with)"
-    return None
-
-
-def _answer_reason(answers, stubbed, deadline_hit):
+def _answer_reason(answers, outcome, stubbed, deadline_hit):
     """What went wrong in the answers a failed test checks, if anything did."""
-    for grade_id, run in answers:
+    for grade_id in answers:
+        run = outcome.answers.get(grade_id)
         if grade_id in stubbed:
             return f"your answer {grade_id!r} was not graded: {stubbed[grade_id]}"
         if run is None and deadline_hit:
@@ -339,6 +278,8 @@ def _answer_reason(answers, stubbed, deadline_hit):
             return f"not answered yet: {grade_id!r} still raises NotImplementedError"
         if run is not None and run.error:
             return f"your answer {grade_id!r} raised {run.error}{_advice(run.error)}"
+        if outcome.not_handed.get(grade_id):
+            return f"your answer {grade_id!r}: {outcome.not_handed[grade_id]}"
     return None
 
 
@@ -380,95 +321,222 @@ def grade(
     except ValueError as error:
         raise GradingError(f"{source_path} is not in nbgrader's format: {error}") from None
     answers, notes = _collect_answers(submission, source_nb)
-    keep = _builtin_names_bound(
-        [c for c in source_nb.cells if c.cell_type == "code" and not _is_answer(c)]
-    )
-    deadline = time.monotonic() + timeout
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as work:
-        files = _package_files(_private_copy(Path(work) / "lib"))
-        limits = (cell_timeout, deadline)
-        plan, runs, secret, stubbed, deadline_hit = _run(
-            source_nb, answers, stubs, keep, files, work, limits, notes
-        )
-    if not runs or runs[0].error:
-        reason = runs[0].error if runs else "it did not run"
-        raise GradingError(f"the grader's guard could not start in the kernel: {reason}.")
+    _plan(source_nb, answers, stubs, {})  # every answer cell declares its hand-over
+    # Without the sandbox an answer can write the course's files: they are put back after it.
+    folders = [] if sandbox.available() else [PACKAGE_DIR, Path(notebooks_dir), source_path.parent]
+    protected = Snapshot(folders)
+    hidden = sorted({str(Path(notebooks_dir).resolve()), str(source_path.resolve().parent)})
+    processes.become_subreaper()
+    try:
+        with tempfile.TemporaryDirectory(prefix="course-grade-") as work:
+            run = _Grading(source_nb, answers, stubs, Path(work), hidden, (cell_timeout, timeout))
+            cells, outcome, stubbed, deadline_hit = run.until_it_ends()
+    finally:
+        processes.end_descendants()  # detached children too: nothing outlives the grading
+        notes += protected.restore()
+    if not sandbox.available():
+        notes.append(sandbox.FALLBACK_NOTE)
     sources = {_meta(c)["grade_id"]: c for c in tests}
-    questions, guard_notes = _score(plan, runs, sources, secret.encode(), stubbed, deadline_hit)
-    return Report(str(submission_path), str(source_path), questions, notes + guard_notes)
+    questions = _score(cells, outcome, sources, stubbed, deadline_hit)
+    return Report(str(submission_path), str(source_path), questions, notes)
 
 
-def _run(source_nb, answers, stubs, keep, files, work, limits, notes):
-    """Run the graded notebook; an answer that kills the kernel or runs past its time limit is
-    replaced by the stub and the notebook run again, until a run ends or the deadline passes.
+class _Grading:
+    """The graded run: answers in one kernel (sandboxed where possible), checks in another."""
 
-    Returns the plan, cell runs and secret of the run to score (the one that got furthest when
-    the deadline passed), the answers replaced by the stub with why, and whether the deadline
-    passed.
-    """
-    cell_timeout, deadline = limits
-    stubbed, furthest = {}, None
-    while True:
-        secret = secrets.token_hex(32)
-        settings = Path(work) / f"guard-{secrets.token_hex(4)}.json"
-        _write_guard_settings(settings, secret, files, keep)
-        plan = _assemble(source_nb, answers, stubs, stubbed, settings)
+    def __init__(self, source_nb, answers, stubs, work, hidden, limits):
+        self.source_nb, self.answers, self.stubs = source_nb, answers, stubs
+        self.work, self.hidden = work, hidden
+        self.cell_timeout, self.deadline = limits[0], time.monotonic() + limits[1]
+        self.runs = 0
+
+    def until_it_ends(self):
+        """Run; an answer that loses a kernel (a crash, past its time limit) is replaced by the
+        stub and the notebook run again, until a run ends or the deadline passes.
+
+        Returns the cells and outcome of the run to score (the furthest one when the deadline
+        passed), the answers replaced by the stub with why, and whether the deadline passed.
+        """
+        stubbed = self.stubbed = {}
+        furthest = None
+        while True:
+            cells = _plan(self.source_nb, self.answers, self.stubs, stubbed)
+            try:
+                return cells, self._once(cells), stubbed, False
+            except KernelStartError as error:
+                raise GradingError(str(error)) from None
+            except _Lost as lost:
+                deadline_hit = time.monotonic() >= self.deadline
+                if furthest is None or lost.index > furthest[0]:
+                    blamed = (
+                        {lost.culprit: lost.reason} if lost.culprit and not deadline_hit else {}
+                    )
+                    furthest = (lost.index, cells, lost.outcome, {**stubbed, **blamed})
+                if deadline_hit:
+                    return (*furthest[1:], True)
+                if lost.culprit is None:
+                    raise GradingError(
+                        f"the graded run failed at its code cell {lost.index}, before any "
+                        f"answer of the submission ran: {lost.reason}."
+                    ) from None
+                stubbed[lost.culprit] = lost.reason
+
+    def _once(self, cells):
+        self.runs += 1
+        folder = self.work / f"run-{self.runs}"
+        answer_dir, check_dir = folder / "answer", folder / "check"
+        answer_lib, check_lib = _private_copy(answer_dir / "lib"), _private_copy(check_dir / "lib")
+        outcome, kernels = _Outcome(), []
         try:
-            runs = run_cells(
-                plan.nb,
-                cwd=work,
-                cell_timeout=cell_timeout,
-                deadline=deadline,
-                keep_prefix=PREFIX,
-                env=_kernel_env(Path(work) / "lib"),
-            )
-            return plan, runs, secret, stubbed, False
-        except KernelStartError as error:
-            raise GradingError(str(error)) from None
-        except KernelLost as lost:
-            culprit = _culprit(plan, lost.index, stubbed)
-            if furthest is None or len(lost.runs) > len(furthest[1]):
-                blamed = {culprit: lost.reason} if culprit and not lost.deadline_reached else {}
-                furthest = (plan, lost.runs, secret, {**stubbed, **blamed})
-            if lost.deadline_reached or time.monotonic() >= deadline:
-                return (*furthest, True)
-            if culprit is None:
-                raise GradingError(
-                    f"the graded run failed at its code cell {lost.index}, before any answer "
-                    f"of the submission ran: {lost.reason}."
-                ) from None
-            stubbed[culprit] = lost.reason
+            prefix = sandbox.prefix(writable=[answer_dir], hidden=self.hidden)
+            answer = _start(answer_dir, answer_lib, prefix, kernels)
+            check = _start(check_dir, check_lib, [], kernels)
+            relay = _Relay(answer, answer_dir, self)
+            for index, cell in enumerate(cells):
+                self._cell(index, cell, answer, check, relay, outcome, cells)
+            return outcome
         finally:
-            if _put_back(files):
-                notes.append(
-                    "the submission changed course_utils' grading files; they were put back"
-                )
+            for kernel in kernels:
+                kernel.shutdown()
+
+    def _cell(self, index, cell, answer, check, relay, outcome, cells):
+        def lost(reason, culprit=None):
+            culprit = culprit or _culprit(cells, index, self.stubbed)
+            return _Lost(culprit, reason, index, outcome)
+
+        def run(kernel, code, **kwargs):
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise lost(_WHOLE_RUN)
+            try:
+                return kernel.run(code, timeout=min(self.cell_timeout, left), **kwargs)
+            except KernelLost as error:
+                raise lost(_WHOLE_RUN if left < self.cell_timeout else error.reason) from None
+
+        relay.owner = cell.grade_id if cell.role == "answer" else None
+        if cell.role in ("lesson", "answer"):
+            result = run(answer, cell.source)
+            if cell.role == "answer":
+                outcome.answers[cell.grade_id] = result
+        if cell.role in ("lesson", "answer", "test"):
+            code = cell.source if cell.role != "answer" else _receive(cell)
+            result = run(check, code, on_input=relay)
+            if relay.lost:
+                raise lost(relay.lost, relay.lost_owner)
+            if cell.role == "test":
+                outcome.tests[cell.grade_id] = result
+            elif cell.role == "answer" and (result.error or relay.not_handed):
+                outcome.not_handed[cell.grade_id] = "; ".join(relay.not_handed) or result.error
+            relay.not_handed = []
 
 
-def _kernel_env(lib):
-    """This process's environment, with ``lib`` (the private copy) first on the import path."""
-    paths = [str(lib), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+_WHOLE_RUN = "the time limit of the whole run was reached"
 
 
-def _write_guard_settings(path, secret, files, keep):
-    """The file the guard reads (and deletes) in the kernel: only this process and it know it."""
-    grading_path = Path(path).parent / "lib" / "course_utils" / "grading" / "__init__.py"
-    settings = {
-        "secret": secret,
-        "grading_source": files[grading_path].decode("utf-8"),
-        "grading_path": str(grading_path),
-        "keep_names": keep,
-    }
-    path.touch(mode=0o600)
-    path.write_text(json.dumps(settings), encoding="utf-8")
+def _receive(cell):
+    return (
+        "__import__('course_utils.grading.handover', fromlist=['receive'])"
+        f".receive({cell.names!r}, {cell.grade_id!r})"
+    )
 
 
-def _culprit(plan, index, stubbed):
+def _start(folder, lib, prefix, kernels):
+    kernel = Kernel(
+        folder,
+        env=environment(
+            lib, {"MPLCONFIGDIR": str(folder / "mpl"), "IPYTHONDIR": str(folder / "ipython")}
+        ),
+        prefix=prefix,
+    )
+    kernels.append(kernel)
+    return kernel
+
+
+MAX_REPLY_BYTES = 300_000_000
+
+
+class _Relay:
+    """Answers the check kernel's requests by running them in the answer kernel."""
+
+    def __init__(self, answer, folder, grading):
+        self.answer, self.folder, self.grading = answer, folder, grading
+        self.owner, self.owners = None, {}  # function handle -> the answer that handed it over
+        self.lost = self.lost_owner = None
+        self.not_handed = []
+
+    def __call__(self, prompt, left):
+        try:
+            request = json.loads(prompt)
+        except ValueError:
+            return _error("ValueError", "the grader received a request it cannot read")
+        owner = self.owner if request.get("op") == "receive" else self.owners.get(request.get("id"))
+        if self.lost:
+            return _error("RuntimeError", "the answer's kernel is gone")
+        request_path, reply_path = self.folder / "request.json", self.folder / "reply.json"
+        request_path.write_text(prompt, encoding="utf-8")
+        reply_path.unlink(missing_ok=True)
+        try:
+            run = self.answer.run(
+                "__import__('course_utils.grading.handover', fromlist=['serve'])"
+                ".serve('request.json', 'reply.json')",
+                timeout=max(1, min(self.grading.cell_timeout, left)),
+            )
+        except KernelLost as error:
+            self.lost, self.lost_owner = error.reason, owner
+            return _error("RuntimeError", f"the answer's kernel was lost: {error.reason}")
+        return self._reply(reply_path, run, owner)
+
+    def _reply(self, path, run, owner):
+        if not path.is_file():
+            return self._failed("RuntimeError", f"the answer's kernel gave no reply ({run.error})")
+        if path.stat().st_size > MAX_REPLY_BYTES:
+            return self._failed("ValueError", "the answer's values are larger than 300 MB")
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            reply = json.loads(text)
+        except ValueError:
+            return self._failed("ValueError", "the answer's kernel sent something that is not data")
+        if isinstance(reply, dict):
+            self.not_handed += [str(e) for e in dict(reply.get("errors") or {}).values()]
+            for handle in _function_handles(reply):
+                self.owners[handle] = owner
+        return text
+
+    def _failed(self, kind, message):
+        """An error reply, remembered as the reason the answer's values did not arrive."""
+        self.not_handed.append(message)
+        return _error(kind, message)
+
+
+def _error(kind, message):
+    return json.dumps({"error": [kind, message], "values": {}})
+
+
+def _function_handles(data):
+    """The function handles in a reply (so that a call is blamed on the answer it came from)."""
+    stack, found = [data], []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("$") == "function" and isinstance(item.get("id"), int):
+                found.append(item["id"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _private_copy(lib):
+    """Copy ``course_utils`` into the folder ``lib`` for a kernel to import; return ``lib``."""
+    shutil.copytree(PACKAGE_DIR, lib / "course_utils", ignore=shutil.ignore_patterns("__pycache__"))
+    return lib
+
+
+def _culprit(cells, index, stubbed):
     """The last answer at or before cell ``index`` that is not yet replaced by the stub."""
-    for role, grade_id in reversed(plan.roles[: index + 1]):
-        if role == "answer" and grade_id not in stubbed:
-            return grade_id
+    for cell in reversed(cells[: index + 1]):
+        if cell.role == "answer" and cell.grade_id not in stubbed:
+            return cell.grade_id
     return None
 
 

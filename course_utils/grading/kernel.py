@@ -1,32 +1,29 @@
-"""Run a notebook's code cells one at a time in a fresh kernel, within time limits.
+"""A Python kernel that runs code within time limits, for the grader.
 
-Used by the grader. Each cell gets at most ``cell_timeout`` seconds and the whole run ends at
-``deadline``; a cell that runs past its limit, or a kernel that dies (``os._exit``, a crash), ends
-the run with :class:`KernelLost` naming the cell. Outputs are capped, so that a cell printing
-gigabytes costs the grader little memory. Built on ``nbclient``.
+Each piece of code gets a time limit; code that runs past it, or a kernel that dies (``os._exit``,
+a crash), raises :class:`KernelLost`. Outputs are read and dropped: only the error, if any, is
+kept, so a cell printing gigabytes costs the grader nothing. A kernel may ask for input (the
+check kernel asks for what the answer kernel hands over): ``on_input`` answers it. The kernel
+talks over Unix sockets in its folder, so it needs no network, and can be started inside a
+sandbox (``prefix``, the sandbox's command line).
 """
 
-import contextlib
-import math
 import os
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from jupyter_client import KernelManager
 
-_WHOLE_RUN = "the time limit of the whole run was reached"
-OUTPUT_LIMIT = 1_000_000  # characters of output kept per cell (a figure is ~50,000)
+POLL = 0.02  # seconds between looks at a busy kernel
 
 
 @dataclass
 class CellRun:
-    """What one code cell did: ``error`` is ``"Name: message"`` when it raised, else ``None``."""
+    """What one piece of code did: ``error`` is ``"Name: message"`` when it raised, else ``None``."""
 
-    index: int
     error: str | None
-    outputs: list
 
 
 class KernelStartError(RuntimeError):
@@ -34,54 +31,20 @@ class KernelStartError(RuntimeError):
 
 
 class KernelLost(Exception):
-    """The kernel died, or cell ``index`` ran past its time limit (``deadline_reached`` when that
-    was the deadline of the whole run); ``runs`` are the cells that ran before."""
+    """The kernel died, or the code ran past its time limit."""
 
-    def __init__(self, index, reason, runs, deadline_reached=False):
+    def __init__(self, reason):
         super().__init__(reason)
-        self.index, self.reason, self.runs = index, reason, runs
-        self.deadline_reached = deadline_reached
+        self.reason = reason
 
 
-def _size(content):
-    if "text" in content:
-        return len(content["text"])
-    if "data" in content:
-        return sum(len(str(value)) for value in content["data"].values())
-    return len(str(content))
+class _Manager(KernelManager):
+    """A kernel manager that starts the kernel behind a command-line ``prefix``."""
 
+    prefix: list = []
 
-class _CappedClient(NotebookClient):
-    """An nbclient that keeps at most ``OUTPUT_LIMIT`` characters of output per cell, except the
-    lines that start with ``keep_prefix``, which it always keeps."""
-
-    def __init__(self, *args, keep_prefix, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._kept, self._prefix = {}, keep_prefix
-
-    def _stream(self, msg, text):
-        header = {**msg["header"], "msg_type": "stream"}
-        content = {"name": "stdout", "text": text}
-        return {**msg, "header": header, "msg_type": "stream", "content": content}
-
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg["content"]
-        if msg["msg_type"] == "error":
-            content["evalue"] = str(content.get("evalue", ""))[:2000]
-            content["traceback"] = [line[:2000] for line in content.get("traceback", [])[-20:]]
-            return super().output(outs, msg, display_id, cell_index)
-        size = _size(content)
-        kept = self._kept[cell_index] = self._kept.get(cell_index, 0) + size
-        if kept <= OUTPUT_LIMIT:
-            return super().output(outs, msg, display_id, cell_index)
-        if kept - size <= OUTPUT_LIMIT:
-            note = f"[output cut: more than {OUTPUT_LIMIT:,} characters]\n"
-            super().output(outs, self._stream(msg, note), None, cell_index)
-        lines = str(content.get("text", "")).splitlines(keepends=True)
-        wanted = "".join(line for line in lines if line.startswith(self._prefix))
-        if wanted:
-            return super().output(outs, self._stream(msg, wanted), None, cell_index)
-        return None
+    def format_kernel_cmd(self, extra_arguments=None):
+        return [*self.prefix, *super().format_kernel_cmd(extra_arguments)]
 
 
 def _first_line(text):
@@ -89,55 +52,73 @@ def _first_line(text):
     return text.splitlines()[0] if text else ""
 
 
-def run_cells(nb, *, cwd, cell_timeout, deadline, keep_prefix="\0", env=None):
-    """Execute every code cell of ``nb`` (in place) in a fresh ``python3`` kernel started in ``cwd``.
+class Kernel:
+    """A fresh ``python3`` kernel whose files (connection, sockets) live in ``folder``, which is
+    also its working folder; ``env`` is its environment, ``prefix`` wraps its command line."""
 
-    Returns a list of :class:`CellRun`, one per code cell. Raises :class:`KernelLost` when the
-    kernel dies or a cell exceeds ``cell_timeout`` seconds or the ``deadline`` (a
-    ``time.monotonic()`` value); the kernel is shut down in every case. Output lines starting
-    with ``keep_prefix`` are kept even past the output limit. ``env`` is the kernel's environment
-    (this process's when ``None``).
-    """
-    client = _CappedClient(
-        nb,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(cwd)}},
-        allow_errors=False,
-        interrupt_on_timeout=False,
-        record_timing=False,
-        shutdown_kernel="immediate",
-        iopub_timeout=10,
-        raise_on_iopub_timeout=False,
-        keep_prefix=keep_prefix,
-    )
-    runs = []
-    with contextlib.ExitStack() as stack:
+    def __init__(self, folder, *, env, prefix=()):
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        manager = _Manager(kernel_name="python3", transport="ipc", ip=str(folder / "k"))
+        manager.prefix = list(prefix)
+        manager.connection_file = str(folder / "connection.json")
         try:
-            stack.enter_context(
-                client.setup_kernel(stderr=subprocess.DEVNULL, env=env or os.environ)
+            manager.start_kernel(
+                cwd=str(folder), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
+            client = manager.blocking_client()
+            client.start_channels()
+            client.wait_for_ready(timeout=120)
         except Exception as error:  # no kernelspec, a broken environment, a start-up timeout...
+            manager.shutdown_kernel(now=True)
             raise KernelStartError(f"a Python kernel could not start ({error})") from None
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise KernelLost(index, _WHOLE_RUN, runs, deadline_reached=True)
-            client.timeout = max(1, math.ceil(min(cell_timeout, left)))
-            error = None
-            try:
-                client.execute_cell(cell, index)
-            except CellExecutionError as exc:
-                error = f"{exc.ename}: {_first_line(exc.evalue)}".rstrip(": ")
-            except CellTimeoutError:
-                if left < cell_timeout:
-                    raise KernelLost(index, _WHOLE_RUN, runs, deadline_reached=True) from None
-                reason = f"it ran for more than {client.timeout} s, the time limit"
-                raise KernelLost(index, reason, runs) from None
-            except DeadKernelError:
-                raise KernelLost(
-                    index, "the kernel died (os._exit, a crash or no memory)", runs
-                ) from None
-            runs.append(CellRun(index, error, cell.outputs))
-    return runs
+        self.manager, self.client = manager, client
+
+    def run(self, code, *, timeout, on_input=None):
+        """Run ``code``; return its :class:`CellRun`. ``on_input(prompt)`` returns the reply to
+        each input request, with the seconds left. Raises :class:`KernelLost`."""
+        client = self.client
+        msg_id = client.execute(code, allow_stdin=on_input is not None, stop_on_error=False)
+        end = time.monotonic() + timeout
+        error, replied, idle = None, False, False
+        while not (replied and idle):
+            if time.monotonic() > end:
+                raise KernelLost(f"it ran for more than {timeout:g} s, the time limit")
+            busy = False
+            for _ in range(1000):  # then look at the clock again, however loud the code
+                if not client.iopub_channel.msg_ready():
+                    break
+                busy = True
+                msg = client.iopub_channel.get_msg(timeout=0)
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "error":
+                    content = msg["content"]
+                    error = f"{content.get('ename', '')}: {_first_line(content.get('evalue', ''))}"
+                    error = error[:2000].rstrip(": ")
+                elif msg["msg_type"] == "status":
+                    idle = msg["content"]["execution_state"] == "idle"
+            while on_input is not None and client.stdin_channel.msg_ready():
+                msg = client.stdin_channel.get_msg(timeout=0)
+                if msg["msg_type"] == "input_request":
+                    client.input(on_input(msg["content"]["prompt"], end - time.monotonic()))
+            while client.shell_channel.msg_ready():
+                msg = client.shell_channel.get_msg(timeout=0)
+                replied = replied or msg["parent_header"].get("msg_id") == msg_id
+            if not busy and not self.manager.is_alive():
+                raise KernelLost("the kernel died (os._exit, a crash or no memory)")
+            if not busy:
+                time.sleep(POLL)
+        return CellRun(error)
+
+    def shutdown(self):
+        """Stop the kernel's channels and process (its children are the grader's to end)."""
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=True)
+        self.manager.cleanup_resources()
+
+
+def environment(lib, extra=None):
+    """This process's environment, with ``lib`` first on the import path, plus ``extra``."""
+    paths = [str(lib), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **(extra or {})}

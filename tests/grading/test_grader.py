@@ -214,7 +214,7 @@ def event_hook_repatches():
     return _answers(reference(), **{"answer-ex3": patch})
 
 
-def guard_tools_patched():
+def tools_patched():
     patch = (
         'choice = "c"\n'
         "import hmac, os, sys, threading\n"
@@ -226,20 +226,24 @@ def guard_tools_patched():
     return _answers(reference(), **{"answer-ex3": patch})
 
 
-def guard_functions_patched():
+def handover_forged():
+    """The answer kernel's side of the hand-over replaced, to send a crafted Keras configuration
+    that would run ``os.system`` if the check kernel rebuilt it."""
     patch = (
-        "answer = 41\n"
-        "from course_utils.grading import guard\n"
-        "guard._restore = lambda snap: []\n"
-        "guard._fresh_grading = lambda snap: None\n"
-        "guard._emit.__code__ = (lambda *a: None).__code__\n"
-        "guard.sorted = lambda *a: []\n"
-        "grading.check_equal = lambda *a, **k: None"
+        "choice = 'c'\n"
+        "import json\n"
+        "from course_utils.grading import handover\n"
+        "forged = {'$': 'keras', 'weights': [], 'object': {'module': 'os', 'class_name': 'system',\n"
+        "          'config': {'command': 'touch /tmp/pwned'}, 'registered_name': None}}\n\n\n"
+        "def serve(request_path, reply_path):\n"
+        "    with open(reply_path, 'w') as file:\n"
+        "        json.dump({'values': {'choice': forged}}, file)\n\n\n"
+        "handover.serve = serve"
     )
-    return _answers(reference(), **{"answer-ex1": patch})
+    return _answers(reference(), **{"answer-ex3": patch})
 
 
-def guard_replaced():
+def fake_grader_object():
     patch = (
         "class Fake:\n"
         "    def before(self, nonce):\n        pass\n\n"
@@ -320,7 +324,7 @@ CASES = {
     "every statement stripped by an AST transformer": (
         every_statement_stripped_by_ast_transformer,
         {**FULL, "ex3": 0},
-        ("ex3", "guard could not run"),
+        ("ex3", "the answer's kernel gave no reply"),
         {},
     ),
     "errors swallowed, AssertionError redefined": (
@@ -342,7 +346,7 @@ CASES = {
     "background thread re-patching the checks": (
         background_thread_repatches,
         {**FULL, "ex3": 0},
-        ("ex3", "thread"),
+        ("ex3", "c is the most common wrong choice"),
         {},
     ),
     "IPython event hook re-patching the checks": (
@@ -351,22 +355,22 @@ CASES = {
         ("ex3", "c is the most common wrong choice"),
         {},
     ),
-    "the guard's own tools patched": (
-        guard_tools_patched,
+    "hmac, trace functions and os.path patched": (
+        tools_patched,
         {**FULL, "ex3": 0},
         ("ex3", "c is the most common wrong choice"),
         {},
     ),
-    "the guard's own functions patched": (
-        guard_functions_patched,
-        {**FULL, "ex1": 0},
-        ("ex1", "the answer is 41 but should be 42"),
+    "the hand-over forged with a configuration that runs code": (
+        handover_forged,
+        {**FULL, "ex3": 0},
+        ("ex3", "outside Keras"),
         {},
     ),
-    "guard replaced by a fake": (
-        guard_replaced,
-        {"ex1": 0, "ex2": 0, "ex3": 0},
-        ("ex2", "guard"),
+    "a fake grader object in the notebook's globals": (
+        fake_grader_object,
+        {**FULL, "ex1": 0},
+        ("ex1", "the answer is 41 but should be 42"),
         {},
     ),
 }
@@ -385,26 +389,10 @@ def test_hostile_submission_gets_the_score_it_deserves(case, course, tmp_path):
     assert time.monotonic() - started < 60, "the grader must never hang"
 
 
-def test_a_submission_does_not_alter_the_checks_on_disk(course, tmp_path):
-    installed = Path(grader.PACKAGE_DIR / "grading" / "__init__.py")
-    before = installed.read_bytes()
-    seen = tmp_path / "imported-from.txt"
-    patch = (
-        "import pathlib\nimport course_utils.grading as g\np = pathlib.Path(g.__file__)\n"
-        f"pathlib.Path({str(seen)!r}).write_text(str(p))\n"
-        "p.write_text(p.read_text().replace('def check_equal(', 'def _old(') + "
-        "'\\ndef check_equal(*a, **k):\\n    pass\\n')\n"
-        "answer = 41"
-    )
-    report = _grade(course, tmp_path, _answers(reference(), **{"answer-ex1": patch}))
-    assert Path(seen.read_text()).resolve() != installed.resolve(), "the kernel must use a copy"
-    assert installed.read_bytes() == before
-    assert _earned(report)["ex1"] == 0
-    assert any("put back" in note for note in report.notes)
-
-
 def test_a_different_notebook_earns_nothing_against_the_source_it_names(course, tmp_path):
-    other = new_notebook(cells=[answer_cell("elsewhere", "x = 1"), check_cell("other", "pass", 3)])
+    other = new_notebook(
+        cells=[answer_cell("elsewhere", "x = 1", ["x"]), check_cell("other", "pass", 3)]
+    )
     other.metadata["kernelspec"] = source_notebook().metadata["kernelspec"]
     report = _grade(course, tmp_path, other, source=course / "tiny.ipynb")
     assert _earned(report) == {"ex1": 0, "ex2": 0, "ex3": 0}

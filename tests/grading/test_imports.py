@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "course_utils"
-TOOLS = ["guard", "grader", "kernel", "release"]
+TOOLS = ["grader", "kernel", "handover", "sandbox", "processes", "snapshot", "release"]
 
 
 def test_importing_the_checks_loads_none_of_the_grading_tools():

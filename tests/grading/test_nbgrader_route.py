@@ -75,3 +75,5 @@ def test_autograde_and_course_grade_give_the_same_scores(tmp_path):
     ours = {q["grade_id"]: float(q["earned"]) for q in report["questions"]}
     assert ours == autograde_scores(course)
     assert ours["ex1-seq2seq-flags-check"] == 1 and ours["ex2-seq2vec-check"] == 0
+    failures = {q["grade_id"]: q["failure"] for q in report["questions"]}
+    assert failures["ex4-per-step-dense-check"].startswith("not answered yet"), failures

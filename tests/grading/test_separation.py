@@ -1,0 +1,267 @@
+"""Answers that attack the checks from their own kernel, the machine or the report: none of them
+earns a point it does not deserve, changes a later grading or rewrites the report.
+
+The checks run in a kernel of their own that receives the answers as data, so each class of
+attack below reaches nothing: rebinding the notebook's globals or patching modules (course or
+third-party), hooks of every kind, the grader's machinery, objects that lie, files of the course,
+and processes left behind. They run in the tiny course of ``tests/fixtures``, whose kernel needs
+no TensorFlow, and once with the sandbox turned off, where the grader must still hold.
+"""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils.grading import grader, sandbox
+from tests.fixtures.tiny_course import source_notebook
+
+ROOT = Path(__file__).resolve().parents[2]
+FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
+
+
+@pytest.fixture(params=["sandbox", "no sandbox"])
+def mode(request, monkeypatch):
+    """Each test runs with the sandbox (where this machine has one) and without it."""
+    if request.param == "no sandbox":
+        monkeypatch.setenv(sandbox.DISABLE, "off")
+    elif not sandbox.available():
+        pytest.skip("bubblewrap cannot run on this machine")
+    sandbox.available.cache_clear()
+    yield request.param
+    sandbox.available.cache_clear()
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A notebooks folder of its own (some answers here try to rewrite it)."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(source_notebook(), folder / "tiny.ipynb")
+    return folder
+
+
+def _submission(tmp_path, **answers):
+    nb = source_notebook()
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    path = tmp_path / "submission" / "tiny.ipynb"
+    path.parent.mkdir(exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def _earned(path, course):
+    report = grader.grade(path, notebooks_dir=course, cell_timeout=20, timeout=120)
+    return {q.grade_id: q.earned for q in report.questions}, report
+
+
+PATCH_CHECKS = (
+    "def _patch(*args):\n"
+    "    import sys\n"
+    "    for name in list(sys.modules):\n"
+    "        if name.startswith('course_utils.grading'):\n"
+    "            module = sys.modules[name]\n"
+    "            for attr in dir(module):\n"
+    "                if attr.startswith('check_'):\n"
+    "                    setattr(module, attr, lambda *a, **k: None)\n"
+    "    globals()['grading'] = sys.modules['course_utils.grading']\n"
+    "    return None\n"
+)
+
+# Each attacking answer is wrong and tries to pass anyway.
+ATTACKS = {
+    "a notebook global the check reads, changed in place": {
+        "answer-ex2": "def double(x):\n    return 3 * x\n\n\nnumbers[:] = [0, 2 / 3, 4 / 3]",
+    },
+    "a third-party module patched (numpy)": {
+        "answer-ex2": "def double(x):\n    return 3 * x\n\n\n"
+        "np.testing.assert_allclose = lambda *a, **k: None\n"
+        "np.asarray = lambda x, *a, **k: __import__('numpy').array([0.0, 2.0, 4.0])",
+    },
+    "a fake module in sys.modules": {  # the last exercise: it breaks the answer's own kernel
+        "answer-ex3": "import sys, types\nchoice = 'c'\n"
+        "fake = types.ModuleType('course_utils.grading')\n"
+        "fake.check_choice = lambda *a, **k: None\n"
+        "sys.modules['course_utils.grading'] = fake\n"
+        "grading = fake",
+    },
+    "an audit hook": {
+        "answer-ex1": f"answer = 41\n{PATCH_CHECKS}\nimport sys\n"
+        "sys.addaudithook(lambda event, args: _patch() if event == 'exec' else None)",
+    },
+    "a garbage-collector callback": {
+        "answer-ex1": f"answer = 41\n{PATCH_CHECKS}\nimport gc\n"
+        "gc.callbacks.append(lambda phase, info: _patch())\ngc.set_threshold(1)",
+    },
+    "a timer signal": {
+        "answer-ex1": f"answer = 41\n{PATCH_CHECKS}\nimport signal\n"
+        "signal.signal(signal.SIGALRM, lambda *a: _patch())\n"
+        "signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)",
+    },
+    "a signal the answer sends itself, from a child process": {
+        "answer-ex1": f"answer = 41\n{PATCH_CHECKS}\nimport os, signal, time\n"
+        "signal.signal(signal.SIGUSR2, lambda *a: _patch())\n"
+        "kernel = os.getpid()\n"
+        "if os.fork() == 0:\n"
+        "    while True:\n        os.kill(kernel, signal.SIGUSR2)\n        time.sleep(0.001)",
+    },
+    "a low-level _thread": {
+        "answer-ex1": f"answer = 41\n{PATCH_CHECKS}\nimport _thread, time\n\n\n"
+        "def _loop():\n    while True:\n        _patch()\n        time.sleep(0.0005)\n\n\n"
+        "_thread.start_new_thread(_loop, ())",
+    },
+    "an object with lying dunder methods": {
+        "answer-ex1": "class Liar(int):\n"
+        "    def __eq__(self, other):\n        return True\n\n"
+        "    __hash__ = int.__hash__\n\n"
+        "    def __mod__(self, other):\n        return 0\n\n"
+        "    def __repr__(self):\n        return '42'\n\n\n"
+        "answer = Liar(41)",
+    },
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_an_attack_from_the_answers_kernel_reaches_no_check(attack, mode, course, tmp_path):
+    path = _submission(tmp_path, **ATTACKS[attack])
+    earned, report = _earned(path, course)
+    attacked = {"answer-ex1": "ex1", "answer-ex2": "ex2", "answer-ex3": "ex3"}
+    expected = {**FULL, **{attacked[a]: 0.0 for a in ATTACKS[attack]}}
+    assert earned == expected, report.table()
+
+
+def test_a_course_module_patched_reaches_no_check_of_a_real_notebook(tmp_path, monkeypatch):
+    """Notebook 03's check of exercise 3 asks ``shapes.stack_shapes`` for the family of the
+    learner's stack: an answer that patches it to say "sequence-to-vector" still earns nothing."""
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    source = ROOT / "notebooks" / "03_return_sequences.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    patch = (
+        "repaired = [True, True, True, True]\n"
+        "shapes.stack_shapes = lambda *a, **k: type(\n"
+        "    'Result', (), {'error': None, 'kind': 'sequence-to-vector'}\n)()"
+    )
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "ex3-repair":
+            cell.source = patch
+    path = tmp_path / source.name
+    nbformat.write(nb, path)
+    report = grader.grade(path, notebooks_dir=ROOT / "notebooks", cell_timeout=300, timeout=600)
+    for question in report.questions:
+        wanted = 0 if question.grade_id == "ex3-repair-check" else question.points
+        assert question.earned == wanted, report.table()
+
+
+def test_the_answers_kernel_holds_nothing_of_the_grader(course, tmp_path):
+    """No guard, no secret, no check: there is nothing in the answer's kernel to read or forge."""
+    probe = (
+        "import sys\n"
+        "found = [n for n in sys.modules if n.startswith('course_utils.grading.')\n"
+        "         and n != 'course_utils.grading.unanswered']\n"
+        "found += [n for n in globals() if n.startswith('__course')]\n"
+        "answer = 42 if not found else 41"
+    )
+    earned, report = _earned(_submission(tmp_path, **{"answer-ex1": probe}), course)
+    assert earned == FULL, report.table()
+
+
+def test_a_lying_object_is_told_it_is_not_data(course, tmp_path):
+    liar = "class Liar:\n    def __eq__(self, other):\n        return True\n\n\nanswer = Liar()"
+    earned, report = _earned(_submission(tmp_path, **{"answer-ex1": liar}), course)
+    failure = report.questions[0].failure
+    assert earned["ex1"] == 0 and "answer cannot be handed to the checks" in failure, failure
+    assert "Liar, not data" in failure
+
+
+def _rewrite_course(course):
+    """An answer that rewrites the installed checks and the instructor's notebook (ex1's test
+    becomes ``pass``), and plants a module in the package, for the gradings after it."""
+    package = Path(grader.PACKAGE_DIR)
+    return (
+        "import json, pathlib\nanswer = 41\n"
+        f"course, package = pathlib.Path({str(course)!r}), pathlib.Path({str(package)!r})\n"
+        "for step in (\n"
+        "    lambda: (package / 'grading' / 'planted.py').write_text('x = 1'),\n"
+        "    lambda: (package / 'grading' / '__init__.py').write_text(\n"
+        "        (package / 'grading' / '__init__.py').read_text()\n"
+        "        + '\\ndef check_equal(*a, **k):\\n    pass\\n'),\n"
+        "    lambda: [p.write_text(p.read_text().replace('grading.check_equal(answer, 42', "
+        "'(answer, 42')) for p in course.glob('*.ipynb')],\n"
+        "):\n"
+        "    try:\n        step()\n    except OSError:\n        pass"
+    )
+
+
+def test_one_grading_cannot_change_the_next(mode, course, tmp_path):
+    package = Path(grader.PACKAGE_DIR)
+    before = {p: p.read_bytes() for p in package.rglob("*.py")}
+    notebook_before = (course / "tiny.ipynb").read_bytes()
+    first, report = _earned(
+        _submission(tmp_path, **{"answer-ex1": _rewrite_course(course)}), course
+    )
+    assert first["ex1"] == 0, report.table()
+    assert {p: p.read_bytes() for p in package.rglob("*.py")} == before
+    assert (course / "tiny.ipynb").read_bytes() == notebook_before
+    if mode == "no sandbox":
+        assert any("were put back" in note for note in report.notes), report.notes
+    wrong = {"answer-ex1": "answer = 41", "answer-ex2": "def double(x):\n    return x",
+             "answer-ex3": "choice = 'a'"}  # fmt: skip
+    later, report = _earned(_submission(tmp_path, **wrong), course)
+    assert later == {"ex1": 0, "ex2": 0, "ex3": 0}, report.table()
+
+
+def test_an_answer_cannot_read_the_reference_solutions_in_the_sandbox(course, tmp_path):
+    if not sandbox.available():
+        pytest.skip("bubblewrap cannot run on this machine")
+    copy_the_solution = (
+        "import json, pathlib\n"
+        f"cells = json.loads(pathlib.Path({str(course / 'tiny.ipynb')!r}).read_text())['cells']\n"
+        "exec(next(''.join(c['source']) for c in cells if 'answer = ' in ''.join(c['source'])))"
+    )
+    earned, report = _earned(_submission(tmp_path, **{"answer-ex1": copy_the_solution}), course)
+    assert earned["ex1"] == 0, report.table()
+    assert "FileNotFoundError" in report.questions[0].failure
+
+
+FORGER = """import os, time
+answer = 41
+grader = os.getppid()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        try:
+            out = open(f"/proc/{grader}/fd/1", "w")
+        except OSError:
+            out = None
+        while os.path.exists(f"/proc/{grader}"):
+            time.sleep(0.05)
+        for write in (lambda: open(REPORT, "w").write("forged"), lambda: out.write("forged")):
+            try:
+                write()
+            except Exception:
+                pass
+    os._exit(0)
+"""
+
+
+def test_a_detached_child_cannot_rewrite_the_report(mode, course, tmp_path):
+    report = tmp_path / "report.json"
+    code = FORGER.replace("REPORT", repr(str(report)))
+    path = _submission(tmp_path, **{"answer-ex1": code})
+    with report.open("w") as out:
+        subprocess.run(
+            [sys.executable, "-m", "course_utils", "grade", str(path), "--json",
+             "--notebooks-dir", str(course)],
+            stdout=out, cwd=ROOT, timeout=300, check=True,
+        )  # fmt: skip
+    written = report.read_text()
+    time.sleep(3)  # a child that outlived the grader would write now
+    assert report.read_text() == written
+    assert json.loads(written)["score"] == 4
