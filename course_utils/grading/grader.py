@@ -366,7 +366,7 @@ class _Grading:
             except KernelStartError as error:
                 raise GradingError(str(error)) from None
             except _Lost as lost:
-                deadline_hit = time.monotonic() >= self.deadline
+                deadline_hit = lost.reason == _WHOLE_RUN or time.monotonic() >= self.deadline
                 if furthest is None or lost.index > furthest[0]:
                     blamed = (
                         {lost.culprit: lost.reason} if lost.culprit and not deadline_hit else {}
@@ -388,7 +388,10 @@ class _Grading:
         answer_lib, check_lib = _private_copy(answer_dir / "lib"), _private_copy(check_dir / "lib")
         outcome, kernels = _Outcome(), []
         try:
-            prefix = sandbox.prefix(writable=[answer_dir], hidden=self.hidden)
+            # The grading's folder is hidden (the check kernel's files are there), but for the
+            # answer kernel's own folder.
+            hidden = [*self.hidden, str(self.work)]
+            prefix = sandbox.prefix(writable=[answer_dir], hidden=hidden)
             answer = _start(answer_dir, answer_lib, prefix, kernels)
             check = _start(check_dir, check_lib, [], kernels)
             relay = _Relay(answer, answer_dir, self)
@@ -400,34 +403,47 @@ class _Grading:
                 kernel.shutdown()
 
     def _cell(self, index, cell, answer, check, relay, outcome, cells):
+        """Run one cell: a lesson cell in both kernels at once, an answer in the answer kernel
+        (then its names are handed to the check kernel), a test in the check kernel."""
+
         def lost(reason, culprit=None):
             culprit = culprit or _culprit(cells, index, self.stubbed)
             return _Lost(culprit, reason, index, outcome)
 
-        def run(kernel, code, **kwargs):
+        def limit():
             left = self.deadline - time.monotonic()
             if left <= 0:
                 raise lost(_WHOLE_RUN)
-            try:
-                return kernel.run(code, timeout=min(self.cell_timeout, left), **kwargs)
-            except KernelLost as error:
-                raise lost(_WHOLE_RUN if left < self.cell_timeout else error.reason) from None
+            return min(self.cell_timeout, left)
 
-        relay.owner = cell.grade_id if cell.role == "answer" else None
-        if cell.role in ("lesson", "answer"):
-            result = run(answer, cell.source)
-            if cell.role == "answer":
-                outcome.answers[cell.grade_id] = result
-        if cell.role in ("lesson", "answer", "test"):
-            code = cell.source if cell.role != "answer" else _receive(cell)
-            result = run(check, code, on_input=relay)
+        def finish(kernel, on_input=None):
+            try:
+                result = kernel.wait(on_input)
+            except KernelLost as error:
+                whole = time.monotonic() >= self.deadline - 0.5  # the deadline was the limit
+                raise lost(_WHOLE_RUN if whole else error.reason) from None
             if relay.lost:
                 raise lost(relay.lost, relay.lost_owner)
-            if cell.role == "test":
-                outcome.tests[cell.grade_id] = result
-            elif cell.role == "answer" and (result.error or relay.not_handed):
+            return result
+
+        relay.owner = cell.grade_id if cell.role == "answer" else None
+        if cell.role == "lesson":
+            answer.start(cell.source, timeout=limit())
+            check.start(cell.source, timeout=limit(), allow_stdin=True)
+            finish(check, relay)
+            if answer.pending:  # unless the relay waited for it
+                finish(answer)
+        elif cell.role == "answer":
+            answer.start(cell.source, timeout=limit())
+            outcome.answers[cell.grade_id] = finish(answer)
+            check.start(_receive(cell), timeout=limit(), allow_stdin=True)
+            result = finish(check, relay)
+            if result.error or relay.not_handed:
                 outcome.not_handed[cell.grade_id] = "; ".join(relay.not_handed) or result.error
             relay.not_handed = []
+        else:
+            check.start(cell.source, timeout=limit(), allow_stdin=True)
+            outcome.tests[cell.grade_id] = finish(check, relay)
 
 
 _WHOLE_RUN = "the time limit of the whole run was reached"
@@ -472,6 +488,12 @@ class _Relay:
         owner = self.owner if request.get("op") == "receive" else self.owners.get(request.get("id"))
         if self.lost:
             return _error("RuntimeError", "the answer's kernel is gone")
+        try:
+            if self.answer.pending:  # the lesson cell both kernels run: the answer's ends first
+                self.answer.wait()
+        except KernelLost as error:
+            self.lost = error.reason
+            return _error("RuntimeError", f"the answer's kernel was lost: {error.reason}")
         request_path, reply_path = self.folder / "request.json", self.folder / "reply.json"
         request_path.write_text(prompt, encoding="utf-8")
         reply_path.unlink(missing_ok=True)

@@ -43,11 +43,8 @@ def _from_npy(text):
 
 def _describe(value):
     kind = type(value)
-    return (
-        f"a {kind.__module__}.{kind.__qualname__}"
-        if kind.__module__ != "builtins"
-        else (f"a {kind.__qualname__}")
-    )
+    module = "" if kind.__module__ == "builtins" else f"{kind.__module__}."
+    return f"a {module}{kind.__qualname__}"
 
 
 class Encoder:
@@ -91,6 +88,8 @@ class Encoder:
                     "values": _npy(value.flat_values.numpy()),
                     "splits": [_npy(s.numpy()) for s in value.nested_row_splits],
                 }
+            if isinstance(value, tf.TensorShape):  # what a tensor's .shape is
+                return self.encode(tuple(value.as_list()) if value.rank is not None else None)
             if isinstance(value, tf.Tensor | tf.Variable):
                 return {"$": "tensor", "npy": _npy(value.numpy())}
             if isinstance(value, tf.data.Dataset):
@@ -279,8 +278,9 @@ class RemoteFunction:
             raise TypeError(f"a check passed {self.__name__} an argument that {error}") from None
         reply = _ask(request)
         if "error" in reply:
-            raise _answer_error(self.__name__, *reply["error"])
-        return decode(reply["value"], _user_namespace())
+            kind, message = [*map(str, reply["error"]), "", ""][:2]
+            raise _answer_error(self.__name__, kind, message)
+        return decode(reply.get("value"), _user_namespace())
 
 
 def _answer_error(name, kind, message):
@@ -303,8 +303,10 @@ def _ask(request):
     """Send ``request`` to the grader over the stdin channel; return its decoded reply."""
     from IPython import get_ipython
 
-    reply = get_ipython().kernel.raw_input(json.dumps(request))
-    return json.loads(reply)
+    reply = json.loads(get_ipython().kernel.raw_input(json.dumps(request)))
+    if not isinstance(reply, dict) or not isinstance(reply.get("values", {}), dict):
+        raise ValueError("the answer's kernel sent something that is not data")
+    return reply
 
 
 def receive(names, owner):

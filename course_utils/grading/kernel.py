@@ -73,13 +73,23 @@ class Kernel:
             manager.shutdown_kernel(now=True)
             raise KernelStartError(f"a Python kernel could not start ({error})") from None
         self.manager, self.client = manager, client
+        self.pending = None  # (message id, end, time limit) of the code started, not waited for
 
     def run(self, code, *, timeout, on_input=None):
-        """Run ``code``; return its :class:`CellRun`. ``on_input(prompt)`` returns the reply to
-        each input request, with the seconds left. Raises :class:`KernelLost`."""
+        """Run ``code``; return its :class:`CellRun`. ``on_input(prompt, seconds_left)`` returns
+        the reply to each input request. Raises :class:`KernelLost`."""
+        self.start(code, timeout=timeout, allow_stdin=on_input is not None)
+        return self.wait(on_input)
+
+    def start(self, code, *, timeout, allow_stdin=False):
+        """Start running ``code`` and return at once; :meth:`wait` ends it."""
+        msg_id = self.client.execute(code, allow_stdin=allow_stdin, stop_on_error=False)
+        self.pending = (msg_id, time.monotonic() + timeout, timeout)
+
+    def wait(self, on_input=None):
+        """Wait for the code :meth:`start` started; return its :class:`CellRun`."""
+        (msg_id, end, timeout), self.pending = self.pending, None
         client = self.client
-        msg_id = client.execute(code, allow_stdin=on_input is not None, stop_on_error=False)
-        end = time.monotonic() + timeout
         error, replied, idle = None, False, False
         while not (replied and idle):
             if time.monotonic() > end:

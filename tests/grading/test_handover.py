@@ -45,6 +45,7 @@ def test_nan_stays_nan():
 
 def test_tensors_ragged_tensors_and_datasets_are_rebuilt():
     assert isinstance(_round_trip(tf.constant([1.0, 2.0])), tf.Tensor)
+    assert _round_trip(tf.zeros((8, 32)).shape) == (8, 32)
     ragged = tf.ragged.constant([[1, 2], [3]])
     assert _round_trip(ragged).to_list() == [[1, 2], [3]]
     dataset = tf.data.Dataset.from_tensor_slices(np.arange(4)).batch(3)
