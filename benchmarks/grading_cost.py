@@ -58,7 +58,9 @@ def main():
         graded, score = graded_run(path)
         total_plain, total_graded = total_plain + plain, total_graded + graded
         print(f"{path.stem:<40} {plain:7.1f}s {graded:7.1f}s {graded / plain:5.2f}×  {score}")
-    print(f"{'all':<40} {total_plain:7.1f}s {total_graded:7.1f}s {total_graded / total_plain:5.2f}×")
+    print(
+        f"{'all':<40} {total_plain:7.1f}s {total_graded:7.1f}s {total_graded / total_plain:5.2f}×"
+    )
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from course_utils.grading.release import student_version
 from course_utils.grading.snapshot import Snapshot
 
 PACKAGE_DIR = Path(course_utils.__file__).resolve().parent
+WORK_ROOT = Path(tempfile.gettempdir()) / "course-grading"  # every grading's folder is in it
 MAX_NOTEBOOK_BYTES = 100_000_000
 
 
@@ -328,7 +329,8 @@ def grade(
     hidden = sorted({str(Path(notebooks_dir).resolve()), str(source_path.resolve().parent)})
     processes.become_subreaper()
     try:
-        with tempfile.TemporaryDirectory(prefix="course-grade-") as work:
+        WORK_ROOT.mkdir(mode=0o700, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="course-grade-", dir=WORK_ROOT) as work:
             run = _Grading(source_nb, answers, stubs, Path(work), hidden, (cell_timeout, timeout))
             cells, outcome, stubbed, deadline_hit = run.until_it_ends()
     finally:
@@ -388,9 +390,9 @@ class _Grading:
         answer_lib, check_lib = _private_copy(answer_dir / "lib"), _private_copy(check_dir / "lib")
         outcome, kernels = _Outcome(), []
         try:
-            # The grading's folder is hidden (the check kernel's files are there), but for the
+            # Every grading's folder is hidden (check kernels' files are there), but for this
             # answer kernel's own folder.
-            hidden = [*self.hidden, str(self.work)]
+            hidden = [*self.hidden, str(WORK_ROOT)]
             prefix = sandbox.prefix(writable=[answer_dir], hidden=hidden)
             answer = _start(answer_dir, answer_lib, prefix, kernels)
             check = _start(check_dir, check_lib, [], kernels)
@@ -457,13 +459,11 @@ def _receive(cell):
 
 
 def _start(folder, lib, prefix, kernels):
-    kernel = Kernel(
-        folder,
-        env=environment(
-            lib, {"MPLCONFIGDIR": str(folder / "mpl"), "IPYTHONDIR": str(folder / "ipython")}
-        ),
-        prefix=prefix,
-    )
+    """A kernel whose writable places (temporary files, caches) are all in ``folder``."""
+    (folder / "tmp").mkdir(parents=True, exist_ok=True)
+    own = {"TMPDIR": "tmp", "MPLCONFIGDIR": "mpl", "IPYTHONDIR": "ipython"}
+    env = environment(lib, {name: str(folder / sub) for name, sub in own.items()})
+    kernel = Kernel(folder, env=env, prefix=prefix)
     kernels.append(kernel)
     return kernel
 

@@ -1,8 +1,8 @@
 """The answer kernel's sandbox: bubblewrap (Debian's ``bubblewrap`` package), where it runs.
 
-Inside, the answer's code sees the whole file system read-only, except its own folder and an
-empty ``/tmp``; the folders given as hidden (the instructor's notebooks) are replaced by empty
-ones; it has no network, sees no other process (its own PID namespace) and dies with the grader.
+Inside, the answer's code sees the whole file system read-only, except its own folder (where
+``TMPDIR`` points); the folders given as hidden (the instructor's notebooks, the grading's own
+folder) are replaced by empty ones; it has no network, sees no other process (its own PID namespace) and dies with the grader.
 So it can neither read the reference solutions, nor change the course's files or the Python
 environment, nor reach the check kernel or the grader. It still runs as the grader's user and
 shares the machine's CPU and memory: the grader's time limits bound the time, nothing bounds
@@ -20,7 +20,7 @@ DISABLE = "COURSE_GRADE_SANDBOX"  # set to "off" to grade without the sandbox
 
 def _base(writable, hidden):
     argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-            "--tmpfs", "/tmp", "--unshare-all", "--die-with-parent", "--new-session"]  # fmt: skip
+            "--unshare-all", "--die-with-parent", "--new-session"]  # fmt: skip
     for folder in hidden:
         argv += ["--tmpfs", str(folder)]
     for folder in writable:
