@@ -9,6 +9,7 @@ no TensorFlow, and once with the sandbox turned off, where the grader must still
 """
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -180,10 +181,9 @@ def test_a_lying_object_is_told_it_is_not_data(course, tmp_path):
     assert "Liar, not data" in failure
 
 
-def _rewrite_course(course):
+def _rewrite_course(course, package):
     """An answer that rewrites the installed checks and the instructor's notebook (ex1's test
     becomes ``pass``), and plants a module in the package, for the gradings after it."""
-    package = Path(grader.PACKAGE_DIR)
     return (
         "import json, pathlib\nanswer = 41\n"
         f"course, package = pathlib.Path({str(course)!r}), pathlib.Path({str(package)!r})\n"
@@ -199,12 +199,16 @@ def _rewrite_course(course):
     )
 
 
-def test_one_grading_cannot_change_the_next(mode, course, tmp_path):
-    package = Path(grader.PACKAGE_DIR)
+def test_one_grading_cannot_change_the_next(mode, course, tmp_path, monkeypatch):
+    # The grader's package is a copy here, so that gradings that run at the same time in other
+    # tests never see this one's changes.
+    package = tmp_path / "installed" / "course_utils"
+    shutil.copytree(grader.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(grader, "PACKAGE_DIR", package)
     before = {p: p.read_bytes() for p in package.rglob("*.py")}
     notebook_before = (course / "tiny.ipynb").read_bytes()
     first, report = _earned(
-        _submission(tmp_path, **{"answer-ex1": _rewrite_course(course)}), course
+        _submission(tmp_path, **{"answer-ex1": _rewrite_course(course, package)}), course
     )
     assert first["ex1"] == 0, report.table()
     assert {p: p.read_bytes() for p in package.rglob("*.py")} == before
