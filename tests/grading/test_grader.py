@@ -484,8 +484,9 @@ def test_nbgrader_validate_accepts_a_course_notebook(tmp_path):
 
 
 # Wrong answers in circulation (shared/QUESTIONS.md), each submitted as the answer to the exercise
-# it corresponds to: (answer cell, wrong answer, test cell that must give 0 for it). A few notebooks
-# whose smoke run is short stand for the rest; every other exercise must still earn full marks.
+# it corresponds to: (answer cell, wrong answer, test cell that must give 0 for it[, phrases its
+# failure must hold]). A few notebooks whose smoke run is short stand for the rest; every other
+# exercise must still earn full marks.
 WRONG_ANSWERS = {
     "02_rnn_input_output_shapes": [
         # Q2: "an RNN layer's output is always 3-D (batch, time steps, units)".
@@ -499,7 +500,15 @@ WRONG_ANSWERS = {
         # Q3: "in a deep sequence-to-sequence RNN the last RNN layer has return_sequences=False".
         ("ex1-seq2seq-flags", "seq2seq_flags = [True, True, False]", "ex1-seq2seq-flags-check"),
         # Q3: "in a sequence-to-vector RNN all layers, including the last, return sequences".
-        ("ex3-repair", "repaired = [True, True, True, True]", "ex3-repair-check"),
+        # And the course's module that the check asks, patched in the answer's kernel to say it
+        # is right: the check kernel never sees the patch.
+        (
+            "ex3-repair",
+            "repaired = [True, True, True, True]\n"
+            "shapes.stack_shapes = lambda *a, **k: type(\n"
+            "    'Result', (), {'error': None, 'kind': 'sequence-to-vector'}\n)()",
+            "ex3-repair-check",
+        ),
         (
             "ex2-seq2vec",
             "classifier = keras.Sequential([keras.Input((None, 8)), "
@@ -532,20 +541,15 @@ WRONG_ANSWERS = {
         ),
     ],
     "09_sketchrnn_classification": [
-        # Q9: "the sketches are 28×28 images with 10 classes": a 10-way output layer.
+        # Q9: "the sketches are 28×28 images with 10 classes": a CNN over bitmaps, told why.
         (
             "ex3-gru",
             "def make_gru_classifier():\n"
-            "    model = keras.Sequential([keras.Input(shape=(None, 3))])\n"
-            "    for f, k in ((32, 5), (64, 5), (128, 3)):\n"
-            "        model.add(keras.layers.Conv1D(f, k, strides=2, padding='same', "
-            "activation='relu'))\n"
-            "        model.add(keras.layers.LayerNormalization())\n"
-            "    model.add(keras.layers.GRU(128, return_sequences=True))\n"
-            "    model.add(keras.layers.GRU(128))\n"
-            "    model.add(keras.layers.Dense(10, activation='softmax'))\n"
-            "    return model",
+            "    return keras.Sequential([keras.Input((28, 28, 1)),\n"
+            "        keras.layers.Conv2D(32, 3, activation='relu'), keras.layers.Flatten(),\n"
+            "        keras.layers.Dense(10, activation='softmax')])",
             "ex3-gru-check",
+            ("not a 28×28 image", "345 classes"),
         ),
     ],
     "11_distributed_training": [
@@ -583,14 +587,16 @@ def test_wrong_answers_in_circulation_score_zero(stem, tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "smoke")
     source = ROOT / "notebooks" / f"{stem}.ipynb"
     nb = nbformat.read(source, as_version=4)
-    _answers(nb, **{answer: wrong for answer, wrong, _ in WRONG_ANSWERS[stem]})
+    _answers(nb, **{answer: wrong for answer, wrong, *_ in WRONG_ANSWERS[stem]})
     path = tmp_path / f"{stem}.ipynb"
     nbformat.write(nb, path)
     report = grader.grade(path, notebooks_dir=ROOT / "notebooks", cell_timeout=300, timeout=600)
-    zero = {test for _, _, test in WRONG_ANSWERS[stem]}
+    told = {test: said[0] if said else () for _, _, test, *said in WRONG_ANSWERS[stem]}
     for question in report.questions:
-        wanted = 0 if question.grade_id in zero else question.points
+        wanted = 0 if question.grade_id in told else question.points
         assert question.earned == wanted, report.table()
+        for phrase in told.get(question.grade_id, ()):
+            assert phrase in question.failure, report.table()
 
 
 def test_the_table_escapes_control_characters_from_the_submission(course, tmp_path):
@@ -634,23 +640,3 @@ def test_the_renamed_strategy_method_gets_advice(course, tmp_path):
     report = _grade(course, tmp_path, _answers(reference(), **{"answer-ex1": answer}))
     assert _earned(report)["ex1"] == 0
     assert "renamed strategy.run in TensorFlow 2.2" in _failure(report, "ex1"), report.table()
-
-
-def test_an_image_model_for_sketches_is_told_why(tmp_path, monkeypatch):
-    """Q9's answer in circulation: a CNN over 28×28 bitmaps of 10 classes."""
-    monkeypatch.setenv("COURSE_PROFILE", "smoke")
-    stem = "09_sketchrnn_classification"
-    image_model = (
-        "def make_gru_classifier():\n"
-        "    return keras.Sequential([keras.Input((28, 28, 1)),\n"
-        "        keras.layers.Conv2D(32, 3, activation='relu'), keras.layers.Flatten(),\n"
-        "        keras.layers.Dense(10, activation='softmax')])"
-    )
-    nb = _answers(
-        nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", 4), **{"ex3-gru": image_model}
-    )
-    path = tmp_path / f"{stem}.ipynb"
-    nbformat.write(nb, path)
-    report = grader.grade(path, notebooks_dir=ROOT / "notebooks", cell_timeout=300, timeout=600)
-    failure = _failure(report, "ex3-gru-check")
-    assert "not a 28×28 image" in failure and "345 classes" in failure, report.table()
