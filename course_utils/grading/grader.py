@@ -322,7 +322,9 @@ def grade(
     except ValueError as error:
         raise GradingError(f"{source_path} is not in nbgrader's format: {error}") from None
     answers, notes = _collect_answers(submission, source_nb)
-    _plan(source_nb, answers, stubs, {})  # every answer cell declares its hand-over
+    for cell in source_nb.cells:
+        if _is_answer(cell):
+            _hands_over(cell)  # every answer declares its hand-over, before anything runs
     # Without the sandbox an answer can write the course's files: they are put back after it.
     folders = [] if sandbox.available() else [PACKAGE_DIR, Path(notebooks_dir), source_path.parent]
     protected = Snapshot(folders)
@@ -396,7 +398,7 @@ class _Grading:
             prefix = sandbox.prefix(writable=[answer_dir], hidden=hidden)
             answer = _start(answer_dir, answer_lib, prefix, kernels)
             check = _start(check_dir, check_lib, [], kernels)
-            relay = _Relay(answer, answer_dir, self)
+            relay = _Relay(answer, answer_dir, self.cell_timeout)
             for index, cell in enumerate(cells):
                 self._cell(index, cell, answer, check, relay, outcome, cells)
             return outcome
@@ -438,11 +440,11 @@ class _Grading:
         elif cell.role == "answer":
             answer.start(cell.source, timeout=limit())
             outcome.answers[cell.grade_id] = finish(answer)
+            relay.not_handed = []
             check.start(_receive(cell), timeout=limit(), allow_stdin=True)
             result = finish(check, relay)
             if result.error or relay.not_handed:
                 outcome.not_handed[cell.grade_id] = "; ".join(relay.not_handed) or result.error
-            relay.not_handed = []
         else:
             check.start(cell.source, timeout=limit(), allow_stdin=True)
             outcome.tests[cell.grade_id] = finish(check, relay)
@@ -453,8 +455,7 @@ _WHOLE_RUN = "the time limit of the whole run was reached"
 
 def _receive(cell):
     return (
-        "__import__('course_utils.grading.handover', fromlist=['receive'])"
-        f".receive({cell.names!r}, {cell.grade_id!r})"
+        f"__import__('course_utils.grading.handover', fromlist=['receive']).receive({cell.names!r})"
     )
 
 
@@ -474,8 +475,8 @@ MAX_REPLY_BYTES = 300_000_000
 class _Relay:
     """Answers the check kernel's requests by running them in the answer kernel."""
 
-    def __init__(self, answer, folder, grading):
-        self.answer, self.folder, self.grading = answer, folder, grading
+    def __init__(self, answer, folder, cell_timeout):
+        self.answer, self.folder, self.cell_timeout = answer, folder, cell_timeout
         self.owner, self.owners = None, {}  # function handle -> the answer that handed it over
         self.lost = self.lost_owner = None
         self.not_handed = []
@@ -501,7 +502,7 @@ class _Relay:
             run = self.answer.run(
                 "__import__('course_utils.grading.handover', fromlist=['serve'])"
                 ".serve('request.json', 'reply.json')",
-                timeout=max(1, min(self.grading.cell_timeout, left)),
+                timeout=max(1, min(self.cell_timeout, left)),
             )
         except KernelLost as error:
             self.lost, self.lost_owner = error.reason, owner

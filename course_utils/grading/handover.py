@@ -48,9 +48,10 @@ def _describe(value):
 
 
 class Encoder:
-    """Turns values into JSON-ready data; keeps the functions it met, by handle."""
+    """Turns values into JSON-ready data; keeps the functions it met in ``functions``, by handle
+    (``None``: functions are refused, as in a check's arguments, which must be data)."""
 
-    def __init__(self, functions):
+    def __init__(self, functions=None):
         self.functions = functions
 
     def encode(self, value, depth=0):
@@ -98,7 +99,7 @@ class Encoder:
             value, keras.Model | keras.layers.Layer | keras.optimizers.Optimizer
         ):
             return _keras_object(value, keras)
-        if callable(value) and not isinstance(value, type):
+        if callable(value) and not isinstance(value, type) and self.functions is not None:
             handle = len(self.functions)
             self.functions.append(value)
             return {"$": "function", "id": handle, "name": getattr(value, "__name__", "function")}
@@ -270,7 +271,7 @@ class RemoteFunction:
         return f"<the answer's function {self.__name__}>"
 
     def __call__(self, *args, **kwargs):
-        encoder = Encoder([])
+        encoder = Encoder()
         try:
             request = {"op": "call", "id": self._handle,
                        "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs)}  # fmt: skip
@@ -309,12 +310,12 @@ def _ask(request):
     return reply
 
 
-def receive(names, owner):
-    """(check kernel) Bind ``names``, handed over from answer ``owner``, in the notebook's
+def receive(names):
+    """(check kernel) Bind ``names``, handed over by the answer just run, in the notebook's
     namespace; a name the answer kernel does not hold, or holds as something that is not data,
     is unbound here."""
     namespace = _user_namespace()
-    reply = _ask({"op": "receive", "names": list(names), "owner": owner})
+    reply = _ask({"op": "receive", "names": list(names)})
     failed = []
     for name in names:
         namespace.pop(name, None)

@@ -34,10 +34,9 @@ def _parents():
     return parents
 
 
-def descendants(pid=None):
-    """The process ids of ``pid``'s descendants (this process's by default)."""
-    pid = os.getpid() if pid is None else pid
-    parents, found, frontier = _parents(), set(), {pid}
+def descendants():
+    """The process ids of this process's descendants."""
+    parents, found, frontier = _parents(), set(), {os.getpid()}
     while frontier:
         frontier = {child for child, parent in parents.items() if parent in frontier} - found
         found |= frontier

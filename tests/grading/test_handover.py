@@ -100,6 +100,8 @@ def test_a_function_crosses_as_a_handle_only():
     data = handover.Encoder(functions).encode(lambda x: 2 * x)
     assert data == {"$": "function", "id": 0, "name": "<lambda>"} and len(functions) == 1
     assert isinstance(handover.decode(data), handover.RemoteFunction)
+    with pytest.raises(handover.NotData, match="not data"):  # a check's arguments: data only
+        handover.Encoder().encode(lambda x: 2 * x)
 
 
 @pytest.mark.parametrize(
