@@ -12,8 +12,9 @@ LAB_DIR ?= notebooks
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 NB ?= notebooks/*.ipynb
+SEEDS ?= 0 1 2
 
-.PHONY: lab test test-kernels lint outputs student lock venv venv-check clean
+.PHONY: lab test test-kernels lint outputs seeds student lock venv venv-check clean
 
 # venv_bin_on_path.pth puts .venv/bin on PATH in every Python of .venv, so that tools that start
 # other tools of the environment by name (nbgrader runs `alembic`) work without activating it.
@@ -68,6 +69,12 @@ outputs: venv-check
 	  took=$$(( $$(date +%s) - start )); total=$$(( total + took )); \
 	  echo "$$nb: $$took s"; \
 	done; echo "All notebooks: $$total s"
+
+# Runs one notebook (NB=...) in the standard profile under each of SEEDS and prints every number
+# its cells print under each seed, marking those that move, those the prose quotes and the
+# orders that flip. Run it before a claim about training results lands.
+seeds: venv-check
+	@$(PY) tools/seed_spread.py "$(NB)" --seeds "$(SEEDS)" $(SEED_ARGS)
 
 # Student versions of every notebook (solutions stubbed, hidden tests removed) in student/.
 student: venv-check

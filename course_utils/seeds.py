@@ -1,0 +1,78 @@
+"""Results over several seeds: which seeds to train with, and each result's mean and range.
+
+A claim that compares training results rests on several seeds (at least 3): a notebook trains
+each model once per seed of :func:`seeds` and prints each result as :func:`spread` formats it,
+``2.93 (2.91–2.97)``: the mean, then the lowest and highest run. Two results whose ranges do not
+overlap are :func:`separated`; :func:`wins` counts the seeds on which one beat the other (both
+trained from the same seed). No TensorFlow here.
+"""
+
+import math
+from dataclasses import dataclass
+
+from course_utils import config
+from course_utils.validation import positive_int
+
+
+def seeds(count=3):
+    """``count`` consecutive seeds from the notebook's own (``COURSE_SEED``): 42, 43, 44 by default."""
+    first = config.seed()
+    return tuple(range(first, first + positive_int("count", count)))
+
+
+@dataclass(frozen=True)
+class Spread:
+    """One result measured once per seed: its mean and its range.
+
+    ``f"{result:.2f}"`` gives ``"2.93 (2.91–2.97)"``; ``f"{result:.0%}"`` gives ``"93% (76%–100%)"``.
+    """
+
+    values: tuple
+
+    @property
+    def mean(self):
+        return sum(self.values) / len(self.values)
+
+    @property
+    def low(self):
+        return min(self.values, key=_nan_last)
+
+    @property
+    def high(self):
+        return max(self.values, key=_nan_last)
+
+    def __format__(self, spec):
+        spec = spec or ".3g"
+        return f"{self.mean:{spec}} ({self.low:{spec}}–{self.high:{spec}})"
+
+    def __str__(self):
+        return format(self)
+
+
+def _nan_last(value):
+    return (math.isnan(value), value)  # a NaN (a run that blew up) is above every number
+
+
+def spread(values):
+    """The :class:`Spread` of one result's values, one per seed. A NaN (a run whose loss blew
+    up) makes the mean NaN and counts as the highest value."""
+    values = tuple(float(v) for v in values)
+    if not values:
+        raise ValueError("spread() needs at least one value, one per seed.")
+    return Spread(values)
+
+
+def separated(a, b):
+    """True when the ranges of two :class:`Spread` do not overlap: every run of one is below
+    every run of the other."""
+    return a.high < b.low or b.high < a.low
+
+
+def wins(a, b):
+    """On how many seeds ``a`` was below ``b`` (both :class:`Spread` over the same seeds, in
+    the same order): for errors, how often ``a`` beat ``b``."""
+    if len(a.values) != len(b.values):
+        raise ValueError(
+            f"wins() compares runs seed by seed: {len(a.values)} values against {len(b.values)}."
+        )
+    return sum(x < y for x, y in zip(a.values, b.values, strict=True))
