@@ -7,6 +7,7 @@ exercise 2 2 points and exercise 3 2 points: 5 in all.
 
 import copy
 import json
+import re
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from course_utils import grading
 from course_utils.grading import grader
 from course_utils.grading.cli import main
 from course_utils.grading.release import student_version
@@ -483,11 +485,46 @@ def test_nbgrader_validate_accepts_a_course_notebook(tmp_path):
     )
 
 
+TRANSLATION = "translating an English sentence into a French one of another length"
+
+
+def _families_answer(changes):
+    """An answer to notebook 01's exercise 1: the textbook's matching (translation is
+    sequence-to-sequence), with the items in ``changes`` answered otherwise."""
+    answers = {
+        "image captioning": "vector-to-sequence",
+        "named-entity recognition": "sequence-to-sequence",
+        "sentiment of a movie review": "sequence-to-vector",
+        TRANSLATION: "sequence-to-sequence",
+        "at every hour of a temperature series, forecasting the next hour": "sequence-to-sequence",
+        "classifying a sketch from its strokes": "sequence-to-vector",
+        "generating a melody from a style vector": "vector-to-sequence",
+    }
+    answers.update(changes)
+    return f"answers = {answers!r}"
+
+
 # Wrong answers in circulation (shared/QUESTIONS.md), each submitted as the answer to the exercise
 # it corresponds to: (answer cell, wrong answer, test cell that must give 0 for it[, phrases its
 # failure must hold]). A few notebooks whose smoke run is short stand for the rest; every other
 # exercise must still earn full marks.
 WRONG_ANSWERS = {
+    "01_sequence_model_families": [
+        # Q1: "image captioning is sequence-to-vector", "named-entity recognition is
+        # sequence-to-vector"; and a translation taken for vector-to-sequence.
+        (
+            "ex1-families",
+            _families_answer(
+                {
+                    "image captioning": "sequence-to-vector",
+                    "named-entity recognition": "sequence-to-vector",
+                    TRANSLATION: "vector-to-sequence",
+                }
+            ),
+            "ex1-families-check",
+            ("3 of 7 items are matched wrongly",),
+        ),
+    ],
     "02_rnn_input_output_shapes": [
         # Q2: "an RNN layer's output is always 3-D (batch, time steps, units)".
         (
@@ -597,6 +634,61 @@ def test_wrong_answers_in_circulation_score_zero(stem, tmp_path, monkeypatch):
         assert question.earned == wanted, report.table()
         for phrase in told.get(question.grade_id, ()):
             assert phrase in question.failure, report.table()
+
+
+# Right answers written otherwise than the reference solution, each submitted as the answer to
+# its exercise: (answer cell, right answer). Every exercise must earn full marks.
+RIGHT_ANSWERS = {
+    "01_sequence_model_families": [
+        # Translation named by the way it is done: an encoder–decoder (the reference names the
+        # task, sequence-to-sequence, as the textbook does).
+        ("ex1-families", _families_answer({TRANSLATION: "encoder–decoder"})),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "stem", [s for s in RIGHT_ANSWERS if (ROOT / "notebooks" / f"{s}.ipynb").exists()]
+)
+def test_right_answers_written_otherwise_earn_full_marks(stem, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+    _answers(nb, **dict(RIGHT_ANSWERS[stem]))
+    path = tmp_path / f"{stem}.ipynb"
+    nbformat.write(nb, path)
+    report = grader.grade(path, notebooks_dir=ROOT / "notebooks", cell_timeout=300, timeout=600)
+    assert all(q.earned == q.points for q in report.questions), report.table()
+
+
+@pytest.mark.parametrize(
+    "changes, right",
+    [
+        ({}, True),  # the textbook's answer: translation is sequence-to-sequence
+        ({TRANSLATION: "encoder–decoder"}, True),  # the way it is done
+        ({TRANSLATION: "encoder-decoder"}, True),  # typed with a hyphen
+        ({TRANSLATION: "vector-to-sequence"}, False),
+        ({TRANSLATION: "sequence-to-vector"}, False),
+        ({"named-entity recognition": "encoder–decoder"}, False),
+    ],
+    ids=["textbook", "en-dash", "hyphen", "vec2seq", "seq2vec", "NER-encdec"],
+)
+def test_the_families_check_of_notebook_01_on_each_answer(changes, right):
+    """Notebook 01's check cell itself, run on answers given as data."""
+    nb = nbformat.read(ROOT / "notebooks" / "01_sequence_model_families.ipynb", as_version=4)
+    check = next(
+        c.source
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "ex1-families-check"
+    )
+    namespace = {"grading": grading}
+    exec(_families_answer(changes), namespace)
+    if right:
+        exec(check, namespace)
+    else:
+        [(item, answer)] = changes.items()
+        told = re.escape(f"1 of 7 items are matched wrongly:\n- {item!r} is not {answer!r}. ")
+        with pytest.raises(AssertionError, match=told):
+            exec(check, namespace)
 
 
 def test_the_table_escapes_control_characters_from_the_submission(course, tmp_path):
