@@ -1,6 +1,6 @@
 """Which printed numbers move with the seed: a notebook run under several COURSE_SEED values.
 
-Usage: python tools/seed_spread.py NOTEBOOK [--seeds "0 1 2"] [--profile standard] [--moving]
+Usage: python tools/seed_spread.py NOTEBOOK [NOTEBOOK ...] [--seeds "0 1 2"] [--profile standard] [--moving]
 (or ``make seeds NB=notebooks/05_….ipynb SEEDS="0 1 2"``).
 
 Runs the notebook once per seed, in a fresh kernel, and prints for every number its cells print
@@ -177,7 +177,7 @@ def report(cells, runs, show_all=True):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebook", type=Path)
+    parser.add_argument("notebooks", type=Path, nargs="+")
     parser.add_argument("--seeds", default="0 1 2", help='seeds, space-separated (default "0 1 2")')
     parser.add_argument("--profile", default="standard")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
@@ -185,18 +185,26 @@ def main(argv=None):
         "--moving", action="store_true", help="list only numbers that move or are quoted"
     )
     options = parser.parse_args(argv)
-    path = options.notebook.resolve()
-    committed = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    runs = {"committed": numbers(committed)}
-    for seed in options.seeds.split():
-        start = time.perf_counter()
-        try:
-            cells = execute(path, int(seed), options.profile, options.timeout)
-        except nbclient.exceptions.CellExecutionError as error:
-            sys.exit(f"COURSE_SEED={seed}: a cell failed:\n{str(error)[-2000:]}")
-        runs[f"seed {seed}"] = numbers(cells)
-        print(f"COURSE_SEED={seed}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
-    print(report(committed, runs, show_all=not options.moving))
+    for notebook in options.notebooks:
+        path = notebook.resolve()
+        if not path.is_file():
+            sys.exit(
+                f"{notebook}: no such notebook (NB=notebooks/05_training_difficulties.ipynb, say)."
+            )
+        committed = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        runs = {"committed": numbers(committed)}
+        for seed in options.seeds.split():
+            start = time.perf_counter()
+            try:
+                cells = execute(path, int(seed), options.profile, options.timeout)
+            except nbclient.exceptions.CellExecutionError as error:
+                sys.exit(
+                    f"{notebook.name}, COURSE_SEED={seed}: a cell failed:\n{str(error)[-2000:]}"
+                )
+            runs[f"seed {seed}"] = numbers(cells)
+            took = time.perf_counter() - start
+            print(f"{notebook.name}, COURSE_SEED={seed}: {took:.0f} s", file=sys.stderr)
+        print(f"# {notebook.name}\n" + report(committed, runs, show_all=not options.moving) + "\n")
 
 
 if __name__ == "__main__":
