@@ -70,10 +70,10 @@ outputs: venv-check
 	  echo "$$nb: $$took s"; \
 	done; echo "All notebooks: $$total s"
 
-# Runs a notebook (NB=..., every notebook by default: hours) in the standard profile under each of SEEDS and prints every number
-# its cells print under each seed, marking those that move, those the prose quotes and the
-# orders that flip (SEED_ARGS=--moving: only the numbers that move or are quoted). Run it before a
-# claim about training results lands.
+# Runs a notebook (NB=...; every notebook by default, which takes hours) in the standard profile
+# under each of SEEDS and prints every number its cells print under each seed, marking those that
+# move, those the prose quotes and the orders that flip (SEED_ARGS=--moving: only the numbers that
+# move or are quoted). Run it before a claim about training results lands.
 seeds: venv-check
 	@$(PY) tools/seed_spread.py $(NB) --seeds "$(SEEDS)" $(SEED_ARGS)
 
