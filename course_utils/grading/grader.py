@@ -24,7 +24,6 @@ import json
 import shutil
 import tempfile
 import time
-import unicodedata
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,7 +34,13 @@ from nbgrader.utils import is_grade, is_solution
 
 import course_utils
 from course_utils.grading import processes, sandbox
-from course_utils.grading.kernel import Kernel, KernelLost, KernelStartError, environment
+from course_utils.grading.kernel import (
+    Kernel,
+    KernelLost,
+    KernelStartError,
+    environment,
+    printable,
+)
 from course_utils.grading.release import student_version
 from course_utils.grading.snapshot import Snapshot
 
@@ -93,15 +98,6 @@ class Report:
         lines += ["", f"Total: {_num(self.score)} / {_num(self.max_score)}"]
         lines += [f"Note: {printable(note)}" for note in self.notes]
         return "\n".join(lines)
-
-
-def printable(text):
-    """``text`` with every control or format character escaped (``\\x1b``), so that text from a
-    submission cannot move the terminal's cursor or recolour the table."""
-    return "".join(
-        c if unicodedata.category(c) not in ("Cc", "Cf") else c.encode("unicode_escape").decode()
-        for c in str(text)
-    )
 
 
 def _num(x):

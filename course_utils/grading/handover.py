@@ -284,9 +284,15 @@ class RemoteFunction:
         return decode(reply.get("value"), _user_namespace())
 
 
+def _encodable(text):
+    """``text`` with lone surrogates escaped (``\\ud800``): a kernel can always send it."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _answer_error(name, kind, message):
     """The learner's exception, as a built-in exception class of the same name when there is one
     (so that a check may catch it), else a ``RuntimeError`` naming it."""
+    message, kind = _encodable(message), _encodable(kind)
     said = f"{message} (raised by {name})" if message else f"raised by {name}"
     known = getattr(builtins, str(kind), None)
     if isinstance(known, type) and issubclass(known, Exception) and known.__module__ == "builtins":
@@ -366,7 +372,8 @@ def _call(encoder, request):
     try:
         result = function(*args, **kwargs)
     except BaseException as error:  # SystemExit too: the check fails, the kernel goes on
-        return {"error": [type(error).__name__, str(error).strip().split("\n")[0][:500]]}
+        message = str(error).strip().split("\n")[0][:500]
+        return {"error": [type(error).__name__, _encodable(message)]}
     try:
         return {"value": encoder.encode(result)}
     except NotData as error:

@@ -11,6 +11,7 @@ sandbox (``prefix``, the sandbox's command line).
 import os
 import subprocess
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,24 @@ def _first_line(text):
     return text.splitlines()[0] if text else ""
 
 
+def printable(text):
+    """``text`` with every control, format or lone surrogate character escaped (``\\x1b``,
+    ``\\ud800``), so that text from a submission can be printed, stored and encoded, and cannot
+    move the terminal's cursor or recolour the table."""
+    return "".join(
+        c
+        if unicodedata.category(c) not in ("Cc", "Cf", "Cs")
+        else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for c in str(text)
+    )
+
+
+def _error_line(content):
+    """``"Name: message"`` from an error message or reply, made printable and bounded."""
+    ename, evalue = content.get("ename", ""), _first_line(content.get("evalue", ""))
+    return printable(f"{ename}: {evalue}")[:2000].rstrip(": ")
+
+
 class Kernel:
     """A fresh ``python3`` kernel whose files (connection, sockets) live in ``folder``, which is
     also its working folder; ``env`` is its environment, ``prefix`` wraps its command line."""
@@ -90,8 +109,8 @@ class Kernel:
         """Wait for the code :meth:`start` started; return its :class:`CellRun`."""
         (msg_id, end, timeout), self.pending = self.pending, None
         client = self.client
-        error, replied, idle = None, False, False
-        while not (replied and idle):
+        error, reply, idle = None, None, False
+        while reply is None or not idle:
             if time.monotonic() > end:
                 raise KernelLost(f"it ran for more than {timeout:g} s, the time limit")
             busy = False
@@ -104,8 +123,7 @@ class Kernel:
                     continue
                 if msg["msg_type"] == "error":
                     content = msg["content"]
-                    error = f"{content.get('ename', '')}: {_first_line(content.get('evalue', ''))}"
-                    error = error[:2000].rstrip(": ")
+                    error = _error_line(content)
                 elif msg["msg_type"] == "status":
                     idle = msg["content"]["execution_state"] == "idle"
             while on_input is not None and client.stdin_channel.msg_ready():
@@ -114,11 +132,16 @@ class Kernel:
                     client.input(on_input(msg["content"]["prompt"], end - time.monotonic()))
             while client.shell_channel.msg_ready():
                 msg = client.shell_channel.get_msg(timeout=0)
-                replied = replied or msg["parent_header"].get("msg_id") == msg_id
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    reply = msg["content"]
             if not busy and not self.manager.is_alive():
                 raise KernelLost("the kernel died (os._exit, a crash or no memory)")
             if not busy:
                 time.sleep(POLL)
+        if reply.get("status") != "ok" and error is None:  # an error the kernel could not report
+            error = (
+                _error_line(reply) or f"the cell ended with status {printable(reply.get('status'))}"
+            )
         return CellRun(error)
 
     def shutdown(self):

@@ -120,6 +120,12 @@ ATTACKS = {
         "def _loop():\n    while True:\n        _patch()\n        time.sleep(0.0005)\n\n\n"
         "_thread.start_new_thread(_loop, ())",
     },
+    "an exception whose message cannot be encoded (a lone surrogate)": {
+        "answer-ex2": "def double(x):\n    raise ValueError('\\ud800')",
+    },
+    "a check kernel told to raise what it cannot report": {
+        "answer-ex2": "def double(x):\n    raise KeyboardInterrupt('\\ud800 \\x1b[2J')",
+    },
     "an object with lying dunder methods": {
         "answer-ex1": "class Liar(int):\n"
         "    def __eq__(self, other):\n        return True\n\n"
