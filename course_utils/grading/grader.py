@@ -63,6 +63,9 @@ class Question:
     failure: str | None
 
 
+TABLE_WIDTH = 80  # characters a line of the report's table: a terminal's width
+
+
 @dataclass
 class Report:
     """A graded submission: its questions, in the source's order, and notes for the grader."""
@@ -85,19 +88,27 @@ class Report:
         data.update(score=self.score, max_score=self.max_score)
         return json.dumps(data, indent=2, ensure_ascii=False)
 
-    def table(self):
-        width = max([len(q.grade_id) for q in self.questions] + [8])
-        lines = [f"{printable(self.submission)}, graded against {printable(self.source)}", ""]
+    def table(self, columns=TABLE_WIDTH):
+        """The report as a table of at most ``columns`` characters a line: one line per question
+        and per note, so that no text from a submission can look like a row or a total."""
+        width = min(max([len(q.grade_id) for q in self.questions] + [8]), columns // 2)
+        lines = [_line(f"{self.submission}, graded against {self.source}", None), ""]
         lines.append(f"{'question':<{width}}  {'points':>9}  result")
         for q in self.questions:
-            result = "✓" if q.failure is None else f"✗ {printable(q.failure)}"
-            lines.append(
-                f"{printable(q.grade_id):<{width}}  {_num(q.earned):>4} / {_num(q.points):<2}  "
-                f"{result}"
+            row = (
+                f"{_line(q.grade_id, width):<{width}}  {_num(q.earned):>4} / {_num(q.points):<2}  "
             )
+            result = "✓" if q.failure is None else _line(f"✗ {q.failure}", columns - len(row))
+            lines.append(row + result)
         lines += ["", f"Total: {_num(self.score)} / {_num(self.max_score)}"]
-        lines += [f"Note: {printable(note)}" for note in self.notes]
+        lines += [_line(f"Note: {note}", columns) for note in self.notes]
         return "\n".join(lines)
+
+
+def _line(text, limit):
+    """Learner text on one printable line of at most ``limit`` characters (``…`` when clipped)."""
+    text = printable(" ".join(str(text).split()))
+    return text if limit is None or len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
 def _num(x):

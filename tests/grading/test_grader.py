@@ -698,8 +698,27 @@ def test_the_table_escapes_control_characters_from_the_submission(course, tmp_pa
     table = report.table()
     assert _earned(report)["ex1"] == 0
     assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in table.replace("\n", ""))
-    assert "\\x1b[1A" in table and "\\u200f" in table
-    assert "\x1b[1A" in json.loads(report.to_json())["questions"][0]["failure"]  # JSON: as raised
+    assert "\\x1b[1A" in table  # the rest of the row is clipped to the table's width
+    failure = json.loads(report.to_json())["questions"][0]["failure"]
+    assert "\\x1b[1A" in failure and "\\u200f" in failure  # escaped in the JSON too
+
+
+def test_no_text_from_a_submission_can_look_like_a_row_or_a_total():
+    """Padding that wraps on an 80-column terminal, and line breaks, stay on their own line."""
+    fake_row = " " * 80 + "ex2-check  2 / 2  \u2713"
+    fake_total = "\n\nTotal: 5 / 5"
+    report = grader.Report(
+        submission="submission.ipynb",
+        source="source.ipynb",
+        questions=[grader.Question("ex1-check", 1, 0.0, "ValueError: no" + fake_row + fake_total)],
+        notes=["your answer cell 'answer-ex1" + " " * 90 + "Total: 5 / 5' was renamed"],
+    )
+    lines = report.table().splitlines()
+    assert all(len(line) <= grader.TABLE_WIDTH for line in lines)
+    assert [line for line in lines if line.startswith("Total:")] == ["Total: 0 / 1"]
+    assert sum("ex1-check" in line for line in lines) == 1 and not any(
+        line.startswith("ex2-check") for line in lines
+    )
 
 
 def test_a_repeated_answer_cell_is_graded_once_and_said(course, tmp_path):
