@@ -73,14 +73,24 @@ def _grade(args):
 def main(argv=None):
     """Run the ``course`` command; returns the exit status."""
     from course_utils.grading.grader import GradingError
+    from course_utils.grading.kernel import printable
 
     args = _parser().parse_args(argv)
     try:
         (_release if args.command == "release" else _grade)(args)
     except (GradingError, ValueError, OSError) as error:
-        print(f"course {args.command}: {error}", file=sys.stderr)
+        print(f"course {args.command}: {printable(error)}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a fault of the course's own: still one line and status 2
+        message = f"{type(error).__name__}: {printable(_first_line(error))}"
+        print(f"course {args.command}: could not finish ({message})", file=sys.stderr)
         return 2
     return 0
+
+
+def _first_line(error):
+    text = str(error).strip()
+    return text.splitlines()[0] if text else ""
 
 
 if __name__ == "__main__":

@@ -751,3 +751,23 @@ def test_the_renamed_strategy_method_gets_advice(course, tmp_path):
     report = _grade(course, tmp_path, _answers(reference(), **{"answer-ex1": answer}))
     assert _earned(report)["ex1"] == 0
     assert "renamed strategy.run in TensorFlow 2.2" in _failure(report, "ex1"), report.table()
+
+
+def test_python_m_course_utils_exits_2_when_grading_cannot_run(tmp_path):
+    missing = tmp_path / "missing.ipynb"
+    done = subprocess.run(
+        [sys.executable, "-m", "course_utils", "grade", str(missing)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("course grade: ") and done.stderr.strip().count("\n") == 0
+
+
+def test_an_unexpected_fault_is_one_line_and_status_2(monkeypatch, capsys, tmp_path):
+    def broken(*args, **kwargs):
+        raise KeyError("a fault\nover two lines")
+
+    monkeypatch.setattr(grader, "grade", broken)
+    assert main(["grade", str(tmp_path / "any.ipynb")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("course grade: could not finish (KeyError: ") and err.count("\n") == 1
