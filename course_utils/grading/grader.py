@@ -180,8 +180,9 @@ def _source_grade_ids(path):
 
 
 def find_source(submission, path, notebooks_dir):
-    """The source notebook for ``submission``: the one in ``notebooks_dir`` sharing the most
-    ``grade_id``s with it (the same file name breaks ties, or decides when none are shared)."""
+    """The source notebook for ``submission`` and why it was chosen: the one in ``notebooks_dir``
+    sharing the most ``grade_id``s with it (the same file name breaks ties, or decides when none
+    are shared). A submission named after one notebook whose exercises are another's is refused."""
     ids = _grade_ids(submission)
     best, best_key = None, (0, False)
     for candidate in sorted(Path(notebooks_dir).glob("*.ipynb")):
@@ -193,7 +194,16 @@ def find_source(submission, path, notebooks_dir):
             f"{Path(path).name} matches no notebook in {notebooks_dir}: it has none of their "
             "exercise cells (grade_id) and none has its file name; name it with --source."
         )
-    return best
+    named = Path(notebooks_dir) / Path(path).name
+    if named.is_file() and best != named:
+        raise GradingError(
+            f"{Path(path).name} has the file name of {named} but the exercise cells of {best}: "
+            "name the notebook to grade against with --source."
+        )
+    shared, same_name = best_key
+    reasons = [f"{shared} of the submission's {len(ids)} exercise ids"] if shared else []
+    reasons += ["its file name"] if same_name else []
+    return best, f"graded against {best}, found in {notebooks_dir}: it has {' and '.join(reasons)}"
 
 
 def _hands_over(cell):
@@ -313,9 +323,12 @@ def grade(
     Raises :class:`GradingError` when grading cannot run.
     """
     submission = load_notebook(submission_path)
-    source_path = (
-        Path(source) if source else find_source(submission, submission_path, notebooks_dir)
-    )
+    chosen = []
+    if source:
+        source_path = Path(source)
+    else:
+        source_path, why = find_source(submission, submission_path, notebooks_dir)
+        chosen.append(why)
     source_nb = load_notebook(source_path)
     tests = [c for c in source_nb.cells if _is_test(c)]
     if not tests:
@@ -329,6 +342,7 @@ def grade(
     except ValueError as error:
         raise GradingError(f"{source_path} is not in nbgrader's format: {error}") from None
     answers, notes = _collect_answers(submission, source_nb)
+    notes = chosen + notes
     for cell in source_nb.cells:
         if _is_answer(cell):
             _hands_over(cell)  # every answer declares its hand-over, before anything runs

@@ -385,6 +385,10 @@ def test_hostile_submission_gets_the_score_it_deserves(case, course, tmp_path):
     report = _grade(course, tmp_path, make(), **options)
     assert _earned(report) == expected, report.table()
     assert report.max_score == 5
+    if "source" not in options:  # the report says which notebook it chose, and why
+        assert (
+            f"graded against {course / 'tiny.ipynb'}, found in {course}: it has" in report.notes[0]
+        )
     if failure:
         grade_id, phrase = failure
         assert phrase in _failure(report, grade_id), report.table()
@@ -404,7 +408,25 @@ def test_a_different_notebook_earns_nothing_against_the_source_it_names(course, 
 def test_the_source_is_found_by_grade_ids_whatever_the_file_name(course, tmp_path):
     path = tmp_path / "my homework (final).ipynb"
     nbformat.write(reference(), path)
-    assert grader.find_source(nbformat.read(path, as_version=4), path, course).name == "tiny.ipynb"
+    found, why = grader.find_source(nbformat.read(path, as_version=4), path, course)
+    assert found.name == "tiny.ipynb" and "6 of the submission's 6 exercise ids" in why
+
+
+def test_a_submission_named_after_another_notebook_is_refused(tmp_path):
+    """Its file name says one notebook, its exercises another: the instructor must choose."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(source_notebook(), folder / "tiny.ipynb")
+    other = source_notebook()
+    for cell in other.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if "grade_id" in meta:
+            meta["grade_id"] = "other-" + meta["grade_id"]
+    nbformat.write(other, folder / "03_other.ipynb")
+    path = tmp_path / "03_other.ipynb"
+    nbformat.write(reference(), path)  # the tiny notebook's exercises, under the other's name
+    with pytest.raises(grader.GradingError, match="file name of .*03_other.* --source"):
+        grader.find_source(nbformat.read(path, as_version=4), path, folder)
 
 
 def test_a_notebook_matching_no_source_cannot_be_graded(course, tmp_path):
