@@ -203,7 +203,7 @@ def find_source(submission, path, notebooks_dir):
     shared, same_name = best_key
     reasons = [f"{shared} of the submission's {len(ids)} exercise ids"] if shared else []
     reasons += ["its file name"] if same_name else []
-    return best, f"graded against {best}, found in {notebooks_dir}: it has {' and '.join(reasons)}"
+    return best, f"the source shares {' and '.join(reasons)}"
 
 
 def _hands_over(cell):
