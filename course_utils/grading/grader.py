@@ -597,7 +597,11 @@ def _collect_answers(submission, source_nb):
     wanted = [_meta(c)["grade_id"] for c in source_nb.cells if _is_answer(c)]
     missing = [g for g in wanted if g not in answers]
     notes = _answer_cell_notes(wanted, missing, [g for g in answers if g not in wanted], repeated)
-    sub_tests = {_meta(c).get("grade_id"): c.source for c in submission.cells if _is_test(c)}
+    sub_tests = {
+        _meta(c)["grade_id"]: c.source
+        for c in submission.cells
+        if _is_test(c) and isinstance(_meta(c).get("grade_id"), str)  # a submission's ids: any JSON
+    }
     for cell in source_nb.cells:
         if _is_test(cell):
             grade_id = _meta(cell)["grade_id"]

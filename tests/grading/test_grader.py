@@ -795,3 +795,40 @@ def test_an_unexpected_fault_is_one_line_and_status_2(monkeypatch, capsys, tmp_p
     assert main(["grade", str(tmp_path / "any.ipynb")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("course grade: could not finish (KeyError: ") and err.count("\n") == 1
+
+
+def _set_first(cells, kind, key, value):
+    """Give the first answer (or test) cell's nbgrader metadata ``key`` the raw JSON ``value``."""
+    for cell in cells:
+        meta = cell["metadata"].get("nbgrader", {})
+        if (
+            meta.get("solution")
+            if kind == "answer"
+            else meta.get("grade") and not meta.get("solution")
+        ):
+            meta[key] = value
+            return
+
+
+@pytest.mark.parametrize(
+    "kind, key, value, expected",
+    [
+        ("test", "grade_id", ["ex1"], {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}),
+        ("answer", "grade_id", 7, {"ex1": 0.0, "ex2": 2.0, "ex3": 2.0}),
+        ("answer", "grade_id", "answer-ex1\nTotal: 5 / 5", {"ex1": 0.0, "ex2": 2.0, "ex3": 2.0}),
+        ("test", "points", "lots", {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}),
+    ],
+    ids=["test id a list", "answer id a number", "answer id with a fake total", "points a string"],
+)
+def test_malformed_metadata_in_a_submission_is_graded_not_a_crash(
+    kind, key, value, expected, course, tmp_path
+):
+    """The submission's metadata is any JSON: odd ids or points are noted or ignored, never a
+    traceback (the source's metadata decides what is graded and for how many points)."""
+    nb = json.loads(nbformat.writes(reference()))
+    _set_first(nb["cells"], kind, key, value)
+    path = tmp_path / "tiny.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    report = grader.grade(path, notebooks_dir=course, cell_timeout=20, timeout=120)
+    assert _earned(report) == expected, report.table()
+    assert all(len(line) <= grader.TABLE_WIDTH for line in report.table().splitlines()[1:])
