@@ -49,3 +49,23 @@ def test_numbers_that_keep_their_order_do_not_flip():
     }
     text = seed_spread.report(notebook("linear 2.9\nrnn 3.1\n"), runs, show_all=False)
     assert "0 take part in a flip" in text and "(none)" in text
+
+
+def test_only_lines_of_one_shape_are_compared():
+    """The seeds a table names and the kept epochs of two models are not a ranking."""
+
+    def run(seeds, a, b):
+        return seed_spread.numbers(
+            notebook(
+                f"over the seeds ({seeds})\n  linear     {a} (2.9–3.0)\n  rnn        {b} (2.9–3.0)\n"
+            )
+        )
+
+    runs = {
+        "committed": run(42, 2.91, 2.95),
+        "seed 0": run(0, 2.96, 2.92),
+        "seed 1": run(1, 2.9, 2.97),
+    }
+    order = seed_spread.flips(runs, sorted(set(runs["seed 0"])))
+    pairs = {(a[1].split()[0], b[1].split()[0]) for a, others in order.items() for b in others}
+    assert pairs == {("linear", "rnn"), ("rnn", "linear")}

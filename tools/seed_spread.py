@@ -8,9 +8,10 @@ the value in the committed outputs and under each seed, marked:
 
 - ``moves``: not the same under every seed;
 - ``quoted``: the prose (a markdown cell) quotes it, as the committed run printed it;
-- ``flips``: another number of the same cell, in the same column of another line (the first
-  changing number of each line, the second, …), is above it under one seed and below it under
-  another: a ranking that the seed decides.
+- ``flips``: another number of the same cell, in the same column of another line of the same
+  shape (the first changing number of each line, the second, …; a line's shape is its text after
+  its label), is above it under one seed and below it under another: a ranking that the seed
+  decides.
 
 The summary at the end lists the quoted numbers that move and every flip: before a claim about
 training results lands, each of them must be covered by a multi-seed cell or reworded.
@@ -71,7 +72,7 @@ def numbers(cells):
             tokens = NUMBER.findall(line)
             if not tokens:
                 continue
-            skeleton = " ".join(NUMBER.sub("#", line).split())
+            skeleton = re.sub(r"\s{2,}", "  ", NUMBER.sub("#", line).strip())  # columns stay apart
             occurrence = seen[skeleton]
             seen[skeleton] += 1
             for position, token in enumerate(tokens):
@@ -102,8 +103,17 @@ def moving(runs, keys):
     return [k for k in keys if len({run.get(k) for run in seeded}) > 1]
 
 
+def shape(skeleton):
+    """A line's skeleton without its label (the text before the first gap of two spaces, or
+    before the first number): lines of one table or list have the same shape."""
+    if "  " in skeleton:
+        return skeleton.split("  ", 1)[1]
+    return skeleton[skeleton.index("#") :]
+
+
 def flips(runs, keys):
-    """{key: other keys} for the pairs whose order differs between two runs."""
+    """{key: other keys} for the pairs whose order differs between two runs: numbers of the same
+    cell, column and line shape (the same quantity for two models, say)."""
     changing = moving(runs, keys)
     column = {}
     for key in changing:  # the n-th changing number of its line is in column n
@@ -113,6 +123,8 @@ def flips(runs, keys):
     for i, a in enumerate(changing):
         for b in changing[i + 1 :]:
             if a[0] != b[0] or a[:3] == b[:3] or column[a] != column[b]:
+                continue
+            if shape(a[1]) != shape(b[1]):
                 continue
             signs = set()
             for run in runs.values():
