@@ -8,10 +8,9 @@ the value in the committed outputs and under each seed, marked:
 
 - ``moves``: not the same under every seed;
 - ``quoted``: the prose (a markdown cell) quotes it, as the committed run printed it;
-- ``flips``: another number of the same cell, in the same column of another line of the same
-  shape (the first changing number of each line, the second, …; a line's shape is its text after
-  its label), is above it under one seed and below it under another: a ranking that the seed
-  decides.
+- ``flips``: another number of the same cell, at the same place of another line of the same
+  shape (a line's shape is its text after its label: the rows of one table), is above it under
+  one seed and below it under another: a ranking that the seed decides.
 
 The summary at the end lists the quoted numbers that move and every flip: before a claim about
 training results lands, each of them must be covered by a multi-seed cell or reworded.
@@ -112,17 +111,17 @@ def shape(skeleton):
 
 
 def flips(runs, keys):
-    """{key: other keys} for the pairs whose order differs between two runs: numbers of the same
-    cell, column and line shape (the same quantity for two models, say)."""
+    """{key: other keys} for the pairs whose order differs between two runs: numbers at the same
+    place of two lines of the same shape in one cell (the same quantity for two models, say)."""
     changing = moving(runs, keys)
-    column = {}
-    for key in changing:  # the n-th changing number of its line is in column n
-        line = key[:3]
-        column[key] = sum(1 for other in changing if other[:3] == line and other[3] < key[3])
+
+    def place(key):  # which number of the line's shape, its label's numbers left out
+        return key[3] - (key[1].count("#") - shape(key[1]).count("#"))
+
     result = defaultdict(list)
     for i, a in enumerate(changing):
         for b in changing[i + 1 :]:
-            if a[0] != b[0] or a[:3] == b[:3] or column[a] != column[b]:
+            if a[0] != b[0] or a[:3] == b[:3] or place(a) != place(b):
                 continue
             if shape(a[1]) != shape(b[1]):
                 continue
@@ -169,7 +168,7 @@ def report(cells, runs, show_all=True):
         f"{len(quoted_moving)} of those are quoted by the prose, {len(order)} take part in a flip.",
         "Quoted by the prose and moving with the seed:",
         *(f"  {p}" for p in quoted_moving or ["(none)"]),
-        "Orders that flip between runs (same cell, same column):",
+        "Orders that flip between runs (one cell, the same place in rows of one shape):",
     ]
     shown = set()
     for a, others in order.items():
