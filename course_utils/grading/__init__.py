@@ -151,7 +151,8 @@ def check_matching(answers, expected, *, why=None, also=None, what="your matchin
     """A matching answer: a dict with the same keys as ``expected`` and the same value for each.
 
     ``why`` maps a key to the explanation shown when that key is matched wrongly; ``also`` maps a
-    key to a collection of other values accepted for it.
+    key to a collection of other values accepted for it. Strings match whatever their case,
+    spacing, hyphens or dashes.
     """
     why, also = why or {}, also or {}
     if not isinstance(answers, dict) or not _is_plain(answers):
@@ -166,12 +167,24 @@ def check_matching(answers, expected, *, why=None, also=None, what="your matchin
     extra = [k for k in answers if k not in expected]
     if extra:
         _fail(f"{what} answers items that are not asked: {', '.join(map(repr, extra))}.")
-    wrong = [k for k in expected if answers[k] != expected[k] and answers[k] not in also.get(k, ())]
+    wrong = [
+        k
+        for k in expected
+        if _spelling(answers[k]) not in {_spelling(v) for v in (expected[k], *also.get(k, ()))}
+    ]
     if wrong:
         lines = [f"{len(wrong)} of {len(expected)} items are matched wrongly:"]
         lines += [f"- {k!r} is not {answers[k]!r}. {why.get(k, '')}".rstrip() for k in wrong]
         _fail("\n".join(lines))
     _ok(what)
+
+
+def _spelling(value):
+    """A matched value as it is meant, not as it is typed: strings compare whatever their case,
+    spaces, hyphens or dashes ("Encoder-Decoder" is "encoder–decoder")."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(value.casefold().replace("–", " ").replace("-", " ").split())
 
 
 def _recurrent(layer):

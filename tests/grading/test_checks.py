@@ -208,6 +208,16 @@ class TestCheckMatching:
         wrong = {**self.EXPECTED, "captioning": "encoder–decoder"}
         _fails("1 of 2 items", grading.check_matching, wrong, self.EXPECTED, also=also)
 
+    def test_a_value_typed_otherwise_is_the_same_answer(self):
+        typed = {"captioning": "Vector to Sequence", "NER": " SEQUENCE-TO-SEQUENCE"}
+        grading.check_matching(typed, self.EXPECTED)
+        also = {"NER": {"encoder–decoder"}}
+        grading.check_matching(
+            {**self.EXPECTED, "NER": "Encoder-Decoder"}, self.EXPECTED, also=also
+        )
+        wrong = {**self.EXPECTED, "captioning": "Sequence to Vector"}
+        _fails("1 of 2 items", grading.check_matching, wrong, self.EXPECTED)
+
     def test_missing_and_extra_items(self):
         _fails(
             "has no answer for: 'NER'",
