@@ -73,7 +73,7 @@ def _grade(args):
 def main(argv=None):
     """Run the ``course`` command; returns the exit status."""
     from course_utils.grading.grader import GradingError
-    from course_utils.grading.kernel import printable
+    from course_utils.grading.kernel import first_line, printable
 
     args = _parser().parse_args(argv)
     try:
@@ -82,15 +82,10 @@ def main(argv=None):
         print(f"course {args.command}: {printable(error)}", file=sys.stderr)
         return 2
     except Exception as error:  # a fault of the course's own: still one line and status 2
-        message = f"{type(error).__name__}: {printable(_first_line(error))}"
+        message = f"{type(error).__name__}: {printable(first_line(error))}"
         print(f"course {args.command}: could not finish ({message})", file=sys.stderr)
         return 2
     return 0
-
-
-def _first_line(error):
-    text = str(error).strip()
-    return text.splitlines()[0] if text else ""
 
 
 if __name__ == "__main__":

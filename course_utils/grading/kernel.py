@@ -48,7 +48,8 @@ class _Manager(KernelManager):
         return [*self.prefix, *super().format_kernel_cmd(extra_arguments)]
 
 
-def _first_line(text):
+def first_line(text):
+    """The first line of ``text`` (any object's ``str``), stripped."""
     text = str(text).strip()
     return text.splitlines()[0] if text else ""
 
@@ -67,7 +68,7 @@ def printable(text):
 
 def _error_line(content):
     """``"Name: message"`` from an error message or reply, made printable and bounded."""
-    ename, evalue = content.get("ename", ""), _first_line(content.get("evalue", ""))
+    ename, evalue = content.get("ename", ""), first_line(content.get("evalue", ""))
     return printable(f"{ename}: {evalue}")[:2000].rstrip(": ")
 
 
