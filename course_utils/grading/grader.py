@@ -21,6 +21,7 @@ runs to its end without raising.
 """
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -33,7 +34,7 @@ from nbformat.reader import NotJSONError
 from nbgrader.utils import is_grade, is_solution
 
 import course_utils
-from course_utils.grading import processes, sandbox
+from course_utils.grading import channel, processes, sandbox
 from course_utils.grading.kernel import (
     Kernel,
     KernelLost,
@@ -349,12 +350,11 @@ def grade(
     # Without the sandbox an answer can write the course's files: they are put back after it.
     folders = [] if sandbox.available() else [PACKAGE_DIR, Path(notebooks_dir), source_path.parent]
     protected = Snapshot(folders)
-    hidden = sorted({str(Path(notebooks_dir).resolve()), str(source_path.resolve().parent)})
     processes.become_subreaper()
     try:
         WORK_ROOT.mkdir(mode=0o700, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="course-grade-", dir=WORK_ROOT) as work:
-            run = _Grading(source_nb, answers, stubs, Path(work), hidden, (cell_timeout, timeout))
+            run = _Grading(source_nb, answers, stubs, Path(work), (cell_timeout, timeout))
             cells, outcome, stubbed, deadline_hit = run.until_it_ends()
     finally:
         processes.end_descendants()  # detached children too: nothing outlives the grading
@@ -369,9 +369,9 @@ def grade(
 class _Grading:
     """The graded run: answers in one kernel (sandboxed where possible), checks in another."""
 
-    def __init__(self, source_nb, answers, stubs, work, hidden, limits):
+    def __init__(self, source_nb, answers, stubs, work, limits):
         self.source_nb, self.answers, self.stubs = source_nb, answers, stubs
-        self.work, self.hidden = work, hidden
+        self.work = work
         self.cell_timeout, self.deadline = limits[0], time.monotonic() + limits[1]
         self.runs = 0
 
@@ -413,13 +413,9 @@ class _Grading:
         answer_lib, check_lib = _private_copy(answer_dir / "lib"), _private_copy(check_dir / "lib")
         outcome, kernels = _Outcome(), []
         try:
-            # Every grading's folder is hidden (check kernels' files are there), but for this
-            # answer kernel's own folder.
-            hidden = [*self.hidden, str(WORK_ROOT)]
-            prefix = sandbox.prefix(writable=[answer_dir], hidden=hidden)
-            answer = _start(answer_dir, answer_lib, prefix, kernels)
-            check = _start(check_dir, check_lib, [], kernels)
-            relay = _Relay(answer, answer_dir, self.cell_timeout)
+            answer, reply = _start_answer(answer_dir, answer_lib, kernels)
+            check = _start_check(check_dir, check_lib, kernels)
+            relay = _Relay(answer, reply, self.cell_timeout)
             for index, cell in enumerate(cells):
                 self._cell(index, cell, answer, check, relay, outcome, cells)
             return outcome
@@ -480,24 +476,37 @@ def _receive(cell):
     )
 
 
-def _start(folder, lib, prefix, kernels):
-    """A kernel whose writable places (temporary files, caches) are all in ``folder``."""
+def _start_answer(folder, lib, kernels):
+    """The answer kernel, in the sandbox where there is one, and the path of its reply file."""
+    channel, scratch = folder / "k", folder / "tmp"
+    channel.mkdir(parents=True)
+    reply = channel / "reply.json"
+    reply.touch(mode=0o600)
+    prefix = sandbox.prefix(channel, lib)
+    user = sandbox.kernel_user() if prefix else None
+    if user is not None:
+        os.chown(reply, *user)
+    if not prefix:
+        scratch.mkdir()
+    env = sandbox.environment(lib, "/tmp" if prefix else scratch)
+    kernels.append(Kernel(channel, env=env, prefix=prefix, user=user))
+    return kernels[-1], reply
+
+
+def _start_check(folder, lib, kernels):
+    """The check kernel, whose writable places (temporary files, caches) are all in ``folder``."""
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
     own = {"TMPDIR": "tmp", "MPLCONFIGDIR": "mpl", "IPYTHONDIR": "ipython"}
     env = environment(lib, {name: str(folder / sub) for name, sub in own.items()})
-    kernel = Kernel(folder, env=env, prefix=prefix)
-    kernels.append(kernel)
-    return kernel
-
-
-MAX_REPLY_BYTES = 300_000_000
+    kernels.append(Kernel(folder, env=env))
+    return kernels[-1]
 
 
 class _Relay:
     """Answers the check kernel's requests by running them in the answer kernel."""
 
-    def __init__(self, answer, folder, cell_timeout):
-        self.answer, self.folder, self.cell_timeout = answer, folder, cell_timeout
+    def __init__(self, answer, reply, cell_timeout):
+        self.answer, self.reply, self.cell_timeout = answer, reply, cell_timeout
         self.owner, self.owners = None, {}  # function handle -> the answer that handed it over
         self.lost = self.lost_owner = None
         self.not_handed = []
@@ -506,6 +515,8 @@ class _Relay:
         try:
             request = json.loads(prompt)
         except ValueError:
+            request = None
+        if not isinstance(request, dict):
             return _error("ValueError", "the grader received a request it cannot read")
         owner = self.owner if request.get("op") == "receive" else self.owners.get(request.get("id"))
         if self.lost:
@@ -516,34 +527,27 @@ class _Relay:
         except KernelLost as error:
             self.lost = error.reason
             return _error("RuntimeError", f"the answer's kernel was lost: {error.reason}")
-        request_path, reply_path = self.folder / "request.json", self.folder / "reply.json"
-        request_path.write_text(prompt, encoding="utf-8")
-        reply_path.unlink(missing_ok=True)
+        try:
+            channel.clear(self.reply)
+        except channel.BadReply as error:
+            return self._failed("RuntimeError", f"the answer's kernel: {error}")
         try:
             run = self.answer.run(
                 "__import__('course_utils.grading.handover', fromlist=['serve'])"
-                ".serve('request.json', 'reply.json')",
+                f".serve({prompt!r}, {str(self.reply)!r})",
                 timeout=max(1, min(self.cell_timeout, left)),
             )
         except KernelLost as error:
             self.lost, self.lost_owner = error.reason, owner
             return _error("RuntimeError", f"the answer's kernel was lost: {error.reason}")
-        return self._reply(reply_path, run, owner)
-
-    def _reply(self, path, run, owner):
-        if not path.is_file():
-            return self._failed("RuntimeError", f"the answer's kernel gave no reply ({run.error})")
-        if path.stat().st_size > MAX_REPLY_BYTES:
-            return self._failed("ValueError", "the answer's values are larger than 300 MB")
-        text = path.read_text(encoding="utf-8", errors="replace")
         try:
-            reply = json.loads(text)
-        except ValueError:
-            return self._failed("ValueError", "the answer's kernel sent something that is not data")
-        if isinstance(reply, dict):
-            self.not_handed += [str(e) for e in dict(reply.get("errors") or {}).values()]
-            for handle in _function_handles(reply):
-                self.owners[handle] = owner
+            text, reply = channel.read(self.reply)
+        except channel.BadReply as error:
+            said = f" ({run.error})" if run.error else ""
+            return self._failed("RuntimeError", f"the answer's kernel: {error}{said}")
+        self.not_handed += [printable(e)[:500] for e in reply.get("errors", {}).values()]
+        for handle in _function_handles(reply):
+            self.owners[handle] = owner
         return text
 
     def _failed(self, kind, message):
@@ -596,7 +600,8 @@ def _collect_answers(submission, source_nb):
                 answers[grade_id] = cell.source
     wanted = [_meta(c)["grade_id"] for c in source_nb.cells if _is_answer(c)]
     missing = [g for g in wanted if g not in answers]
-    notes = _answer_cell_notes(wanted, missing, [g for g in answers if g not in wanted], repeated)
+    unknown = [printable(g) for g in answers if g not in wanted]  # the submission's own text
+    notes = _answer_cell_notes(wanted, missing, unknown, [printable(g) for g in repeated])
     sub_tests = {
         _meta(c)["grade_id"]: c.source
         for c in submission.cells

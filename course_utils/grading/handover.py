@@ -338,12 +338,11 @@ def receive(names):
 _FUNCTIONS = []
 
 
-def serve(request_path, reply_path):
-    """(answer kernel) Answer the request in ``request_path`` into ``reply_path``."""
+def serve(request_text, reply_path):
+    """(answer kernel) Answer the request ``request_text`` (JSON) into ``reply_path``."""
     from IPython import get_ipython
 
-    with open(request_path, encoding="utf-8") as file:
-        request = json.load(file)
+    request = json.loads(request_text)
     encoder = Encoder(_FUNCTIONS)
     if request["op"] == "receive":
         reply = _export(encoder, get_ipython().user_ns, request["names"])

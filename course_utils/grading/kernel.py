@@ -40,12 +40,18 @@ class KernelLost(Exception):
 
 
 class _Manager(KernelManager):
-    """A kernel manager that starts the kernel behind a command-line ``prefix``."""
+    """A kernel manager that starts the kernel behind a command-line ``prefix``, as ``user``."""
 
     prefix: list = []
+    user: tuple | None = None  # (uid, gid) the kernel runs as, when not this process's
 
     def format_kernel_cmd(self, extra_arguments=None):
         return [*self.prefix, *super().format_kernel_cmd(extra_arguments)]
+
+    def write_connection_file(self, **kwargs):
+        super().write_connection_file(**kwargs)
+        if self.user is not None:  # the kernel reads it, as its own user
+            os.chown(self.connection_file, *self.user)
 
 
 def first_line(text):
@@ -73,22 +79,29 @@ def _error_line(content):
 
 
 class Kernel:
-    """A fresh ``python3`` kernel whose files (connection, sockets) live in ``folder``, which is
-    also its working folder; ``env`` is its environment, ``prefix`` wraps its command line."""
+    """A fresh ``python3`` kernel whose files (connection, sockets) live in ``folder``, its
+    working folder unless ``prefix`` says otherwise; ``env`` is its environment, ``prefix``
+    wraps its command line. With ``user`` (uid, gid), the kernel, run as that user by ``prefix``,
+    may create files in ``folder`` until it listens, and no longer afterwards."""
 
-    def __init__(self, folder, *, env, prefix=()):
+    def __init__(self, folder, *, env, prefix=(), user=None):
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         manager = _Manager(kernel_name="python3", transport="ipc", ip=str(folder / "k"))
-        manager.prefix = list(prefix)
+        manager.prefix, manager.user = list(prefix), user
         manager.connection_file = str(folder / "connection.json")
         try:
+            if user is not None:
+                os.chown(folder, *user)
             manager.start_kernel(
                 cwd=str(folder), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
             client = manager.blocking_client()
             client.start_channels()
             client.wait_for_ready(timeout=120)
+            if user is not None:  # its sockets exist: it creates nothing more here
+                os.chown(folder, os.getuid(), os.getgid())
+                os.chmod(folder, 0o755)
         except Exception as error:  # no kernelspec, a broken environment, a start-up timeout...
             manager.shutdown_kernel(now=True)
             raise KernelStartError(f"a Python kernel could not start ({error})") from None

@@ -1,0 +1,193 @@
+"""Answers that attack the sandbox's boundary, the grader's channel or its parsing: each one is
+closed, as root (as CI and many graders' containers run) and as an unprivileged user (`.ci/run`
+runs this file a second time as ``nobody``).
+
+The sandbox shows the answer only what it needs (no repository, history, home folder or other
+submission), starts it with a scrubbed environment, as an unprivileged user without capabilities,
+with bounded memory and disk; the grader reads the answer kernel's reply from a file it created,
+never following a link or waiting on a pipe, and parses it within bounds. Like
+``test_separation.py``, these run in the tiny course of ``tests/fixtures``.
+"""
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from course_utils.grading import channel, grader, sandbox
+from tests.grading.test_separation import ROOT, _earned, _submission, course, mode  # noqa: F401
+
+FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
+
+
+@pytest.fixture
+def boxed():
+    if not sandbox.available():
+        pytest.skip("bubblewrap cannot run on this machine")
+
+
+def _probe(condition):
+    """An answer to ex1 that is right only when ``condition`` holds in the answer's kernel."""
+    return f"import os, pathlib, resource, subprocess, sys\nanswer = 42 if ({condition}) else 41"
+
+
+def test_the_repository_its_history_and_other_folders_are_not_there(boxed, course, tmp_path):
+    other = tmp_path / "another-submission.ipynb"
+    other.write_text("{}")
+    home = Path.home() / f".course-boundary-test-{uuid.uuid4().hex}"
+    home.write_text("the grader's own file")
+    try:
+        hidden = [ROOT / ".git", ROOT / "notebooks", ROOT / "README.md", course, other, home]
+        seen = " or ".join(f"pathlib.Path({str(p)!r}).exists()" for p in hidden)
+        history = f"['git', '-C', {str(ROOT)!r}, 'log', '-1']"
+        probe = _probe(f"not ({seen}) and subprocess.run({history}).returncode != 0")
+        earned, report = _earned(_submission(tmp_path, **{"answer-ex1": probe}), course)
+    finally:
+        home.unlink()
+    assert earned["ex1"] == 1, report.table()
+
+
+def test_the_answer_kernel_has_no_privilege_and_cannot_remount(boxed, course, tmp_path):
+    unprivileged = (
+        "os.getuid() != 0 and int(pathlib.Path('/proc/self/status').read_text()"
+        ".split('CapEff:')[1].split()[0], 16) == 0"
+    )
+    remount = "subprocess.run(['mount', '-o', 'remount,rw', '/'], capture_output=True).returncode"
+    package = "pathlib.Path(sys.modules['course_utils'].__file__)"
+    writable = f"os.access({package}, os.W_OK) or os.access({package}.parent, os.W_OK)"
+    earned, report = _earned(_submission(tmp_path, **{"answer-ex1": _probe(
+        f"{unprivileged} and {remount} != 0 and not ({writable})"
+    )}), course)  # fmt: skip
+    assert earned["ex1"] == 1, report.table()
+
+
+def test_the_grader_s_environment_stays_the_grader_s(mode, course, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_TOKEN", "secret")
+    earned, report = _earned(
+        _submission(tmp_path, **{"answer-ex1": _probe("'GRADER_TOKEN' not in os.environ")}), course
+    )
+    assert earned["ex1"] == 1, report.table()
+
+
+def test_memory_and_disk_are_bounded(boxed, course, tmp_path):
+    probe = (
+        "import mmap, os, resource\n"
+        f"try:\n    mmap.mmap(-1, {sandbox.MEMORY + 1})\n    bounded = False\n"
+        "except OSError:  # ENOMEM: more than the address space allowed\n    bounded = True\n"
+        "disk = os.statvfs('/tmp')\n"
+        f"bounded = bounded and disk.f_blocks * disk.f_frsize <= {sandbox.DISK}\n"
+        f"bounded = bounded and 0 < resource.getrlimit(resource.RLIMIT_FSIZE)[0] <= {sandbox.DISK}\n"
+        "answer = 42 if bounded else 41"
+    )
+    earned, report = _earned(_submission(tmp_path, **{"answer-ex1": probe}), course)
+    assert earned["ex1"] == 1, report.table()
+
+
+# Answers that take over the answer kernel's side of the channel (its reply file): the grader
+# must follow no link, wait on no pipe and survive any reply, failing only that exercise.
+REPLACE_REPLY = """import os
+from ipykernel.connect import get_connection_file
+reply = os.path.join(os.path.dirname(get_connection_file()), 'reply.json')
+for name in ('reply.json', 'request.json'):
+    path = os.path.join(os.path.dirname(reply), name)
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    try:
+        (MAKE)(path)
+    except OSError:
+        pass
+def double(x):
+    return 2 * x
+"""
+
+MALFORMED_REPLY = """def double(x):
+    return 2 * x
+
+
+from course_utils.grading import handover
+
+
+def serve(request, reply_path):
+    with open(reply_path, 'wb') as file:
+        file.write(REPLY)
+
+
+handover.serve = serve
+"""
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        "lambda path: os.symlink(VICTIM, path)",
+        "lambda path: os.symlink('/proc/self/pagemap', path)",
+        "os.mkfifo",
+        "os.mkdir",
+    ],
+    ids=["link to a file of the grader's", "link to /proc/self/pagemap", "a FIFO", "a folder"],
+)
+def test_the_grader_follows_no_link_of_the_answer(mode, course, tmp_path, make):
+    victim = tmp_path / "instructor.txt"
+    victim.write_text("the instructor's file")
+    victim.chmod(0o666)  # writable by anyone: only the grader's own care protects it
+    code = REPLACE_REPLY.replace("MAKE", make.replace("VICTIM", repr(str(victim))))
+    earned, report = _earned(_submission(tmp_path, **{"answer-ex2": code}), course)
+    assert victim.read_text() == "the instructor's file"
+    assert earned["ex1"] == 1, report.table()
+    if earned["ex2"] == 0:  # the reply file was replaced (without the sandbox, or unprivileged)
+        assert "reply file" in report.questions[1].failure, report.table()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b'{"values": {}, "errors": [1, 2]}',
+        b'{"values": [], "errors": {}}',
+        b'{"value": 1, "error": "boom"}',
+        b"\xff\xfe not text",
+        "b'[' * 200_000 + b']' * 200_000",
+        "b'[' + b'[],' * 12_000_000 + b'[]]'",
+    ],
+    ids=["errors a list", "values a list", "error a string", "not UTF-8", "200,000 deep",
+         "36 MB of lists"],  # fmt: skip
+)
+def test_a_malformed_reply_fails_its_exercise_not_the_grading(mode, course, tmp_path, reply):
+    code = MALFORMED_REPLY.replace("REPLY", repr(reply) if isinstance(reply, bytes) else reply)
+    earned, report = _earned(_submission(tmp_path, **{"answer-ex2": code}), course)
+    # serve stays replaced: the hand-over of ex3's answer fails too
+    assert earned == {"ex1": 1.0, "ex2": 0.0, "ex3": 0.0}, report.table()
+    assert "the answer's kernel" in report.questions[1].failure, report.table()
+
+
+def test_the_channel_reads_only_a_bounded_regular_file(tmp_path):
+    path = tmp_path / "reply.json"
+    path.write_text(json.dumps({"values": {"x": [1, 2]}, "errors": {}}))
+    assert channel.read(path)[1] == {"values": {"x": [1, 2]}, "errors": {}}
+    path.write_bytes(b" " * (channel.MAX_BYTES + 1))
+    with pytest.raises(channel.BadReply, match="larger than"):
+        channel.read(path)
+    path.unlink()
+    path.symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(channel.BadReply, match="cannot be opened"):
+        channel.clear(path)
+
+
+def test_learner_text_in_ids_cannot_break_the_report(mode, course, tmp_path):
+    """A renamed answer id holding a lone surrogate and a terminal escape: a note, never a crash
+    of the table or of the JSON report."""
+    path = _submission(tmp_path)
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "answer-ex3":
+            cell["metadata"]["nbgrader"]["grade_id"] = "ex3\ud800\x1b[2J"
+    path.write_text(json.dumps(nb))
+    report = grader.grade(path, notebooks_dir=course, cell_timeout=20, timeout=120)
+    table, data = report.table(), report.to_json()
+    table.encode("utf-8")
+    data.encode("utf-8")
+    assert "\x1b" not in table + data and "ex3\\ud" in table
+    assert any("ex3\\ud800\\x1b[2J" in note for note in json.loads(data)["notes"])
+    assert json.loads(data)["score"] == 3
