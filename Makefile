@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 NB ?= notebooks/*.ipynb
 SEEDS ?= 0 1 2
 
-.PHONY: lab test test-kernels lint outputs seeds student lock venv venv-check clean
+.PHONY: lab test test-kernels test-unprivileged lint outputs seeds student lock venv venv-check clean
 
 # venv_bin_on_path.pth puts .venv/bin on PATH in every Python of .venv, so that tools that start
 # other tools of the environment by name (nbgrader runs `alembic`) work without activating it.
@@ -59,6 +59,10 @@ test-kernels: venv-check
 	@TF_ENABLE_ONEDNN_OPTS=0 $(PY) tools/run_suite.py --phases notebooks $(PYTEST_ARGS)
 	@TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=1 \
 	  $(PY) tools/run_suite.py --phases notebooks $(PYTEST_ARGS)
+
+# The grader's hostile tests as the unprivileged user nobody (run as root; see the script).
+test-unprivileged: venv-check
+	@bash tools/test_unprivileged.sh $(PYTEST_ARGS)
 
 # Re-execute notebooks in the standard profile and save their outputs (NB=... for a subset).
 outputs: venv-check

@@ -11,7 +11,8 @@ if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
 fi
 as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 opened=()
-trap 'for dir in "${opened[@]}"; do chmod o-x "$dir"; done' EXIT
+home=$(mktemp -d)
+trap 'rm -rf "$home"; for dir in "${opened[@]}"; do chmod o-x "$dir"; done' EXIT
 for path in "$(dirname "$(readlink -f .venv/bin/python)")" "$PWD/.venv/bin" "$PWD/tests"; do
   dir=""
   IFS=/ read -ra parts <<<"${path#/}"
@@ -20,7 +21,6 @@ for path in "$(dirname "$(readlink -f .venv/bin/python)")" "$PWD/.venv/bin" "$PW
     if ! "${as_nobody[@]}" test -x "$dir"; then chmod o+x "$dir" && opened+=("$dir"); fi
   done
 done
-home=$(mktemp -d)
 chown 65534:65534 "$home"
 "${as_nobody[@]}" env HOME="$home" TMPDIR="$home" PYTHONDONTWRITEBYTECODE=1 \
   .venv/bin/python -m pytest -p no:cacheprovider -q "$@" \

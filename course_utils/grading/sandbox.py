@@ -83,8 +83,13 @@ def _command(channel, lib):
     namespaces = (
         ["--unshare-all"]
         if kernel_user() is None
-        else ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-              "--unshare-cgroup-try"]  # fmt: skip
+        else [
+            "--unshare-ipc",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+        ]
     )  # root: no user namespace, so that setpriv can become nobody
     python = [a for p in _python_folders() for a in ("--ro-bind", str(p), str(p))]
     argv = ["bwrap", *namespaces, "--die-with-parent", "--new-session", *_system(),

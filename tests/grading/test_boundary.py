@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from course_utils.grading import channel, grader, sandbox
-from tests.grading.test_separation import ROOT, _earned, _submission, course, mode  # noqa: F401
+from tests.grading.test_separation import ROOT, _earned, _submission
 
 FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
 
@@ -151,8 +151,14 @@ def test_the_grader_follows_no_link_of_the_answer(mode, course, tmp_path, make):
         "b'[' * 200_000 + b']' * 200_000",
         "b'[' + b'[],' * 12_000_000 + b'[]]'",
     ],
-    ids=["errors a list", "values a list", "error a string", "not UTF-8", "200,000 deep",
-         "36 MB of lists"],  # fmt: skip
+    ids=[
+        "errors a list",
+        "values a list",
+        "error a string",
+        "not UTF-8",
+        "200,000 deep",
+        "36 MB of lists",
+    ],  # fmt: skip
 )
 def test_a_malformed_reply_fails_its_exercise_not_the_grading(mode, course, tmp_path, reply):
     code = MALFORMED_REPLY.replace("REPLY", repr(reply) if isinstance(reply, bytes) else reply)

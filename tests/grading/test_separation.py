@@ -27,27 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
 
 
-@pytest.fixture(params=["sandbox", "no sandbox"])
-def mode(request, monkeypatch):
-    """Each test runs with the sandbox (where this machine has one) and without it."""
-    if request.param == "no sandbox":
-        monkeypatch.setenv(sandbox.DISABLE, "off")
-    elif not sandbox.available():
-        pytest.skip("bubblewrap cannot run on this machine")
-    sandbox.available.cache_clear()
-    yield request.param
-    sandbox.available.cache_clear()
-
-
-@pytest.fixture
-def course(tmp_path):
-    """A notebooks folder of its own (some answers here try to rewrite it)."""
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    nbformat.write(source_notebook(), folder / "tiny.ipynb")
-    return folder
-
-
 def _submission(tmp_path, **answers):
     nb = source_notebook()
     for cell in nb.cells:
