@@ -3,9 +3,11 @@
 Usage: python benchmarks/grading_cost.py [NOTEBOOK ...]   (default: every notebook)
 
 For each notebook, side by side in one run: the time of one plain run of its reference solutions
-in one kernel (nbclient, as a learner's Run All), and the time of `course grade` on the same
-notebook, which runs the lesson's cells in two kernels (answers, checks) at once and hands the
-answers over between them. Prints both and their ratio, the cost of keeping the checks apart.
+in one kernel (nbclient, as a learner's Run All), the time of `course grade` on the same notebook,
+which runs the lesson's cells in two kernels (answers, checks) at once and hands the answers over
+between them, and the same grading without the sandbox (``COURSE_GRADE_SANDBOX=off``). Prints
+the times and two ratios: grading over one run (the cost of keeping the checks apart) and
+grading with the sandbox over grading without it (the cost of the sandbox and its bounds).
 """
 
 import argparse
@@ -30,12 +32,14 @@ def plain_run(path):
     return time.monotonic() - started
 
 
-def graded_run(path):
+def graded_run(path, sandbox=True):
     """Seconds to grade ``path`` against itself, and its score out of the maximum."""
+    env = {**os.environ, "COURSE_GRADE_SANDBOX": "on" if sandbox else "off"}
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "course_utils", "grade", str(path), "--json"],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
@@ -51,16 +55,20 @@ def main():
         (ROOT / "notebooks").glob("*.ipynb")
     )
     os.environ["COURSE_PROFILE"] = "smoke"
-    print(f"{'notebook':<40} {'one run':>8} {'grading':>8} {'ratio':>6}  score")
-    total_plain = total_graded = 0.0
+    print(f"{'notebook':<32} {'one run':>8} {'graded':>8} {'no sandbox':>10} {'ratios':>13}  score")
+    totals = [0.0, 0.0, 0.0]
     for path in paths:
         plain = plain_run(path)
         graded, score = graded_run(path)
-        total_plain, total_graded = total_plain + plain, total_graded + graded
-        print(f"{path.stem:<40} {plain:7.1f}s {graded:7.1f}s {graded / plain:5.2f}×  {score}")
-    print(
-        f"{'all':<40} {total_plain:7.1f}s {total_graded:7.1f}s {total_graded / total_plain:5.2f}×"
-    )
+        bare, _ = graded_run(path, sandbox=False)
+        totals = [t + x for t, x in zip(totals, (plain, graded, bare), strict=True)]
+        print(_row(path.stem, plain, graded, bare) + f"  {score}")
+    print(_row("all", *totals))
+
+
+def _row(name, plain, graded, bare):
+    times = f"{plain:7.1f}s {graded:7.1f}s {bare:9.1f}s"
+    return f"{name:<32} {times} {graded / plain:5.2f}× {graded / bare:5.2f}×"
 
 
 if __name__ == "__main__":

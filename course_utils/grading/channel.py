@@ -19,17 +19,18 @@ _FLAGS = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
 class BadReply(ValueError):
-    """A reply the grader does not accept; the message says why, for the report."""
+    """A reply the grader does not accept; the message says what the kernel did, for the report
+    ("the answer's kernel ...")."""
 
 
 def _open_regular(path, flags):
     try:
         fd = os.open(path, flags | _FLAGS)
     except OSError as error:
-        raise BadReply(f"its reply file cannot be opened ({error.strerror})") from None
+        raise BadReply(f"left a reply file that cannot be opened ({error.strerror})") from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise BadReply("its reply file was replaced by something that is not a file")
+        raise BadReply("replaced its reply file by something that is not a file")
     return fd
 
 
@@ -43,17 +44,17 @@ def read(path):
     with os.fdopen(_open_regular(path, os.O_RDONLY), "rb") as file:
         raw = file.read(MAX_BYTES + 1)
     if not raw:
-        raise BadReply("it gave no reply")
+        raise BadReply("gave no reply")
     if len(raw) > MAX_BYTES:
-        raise BadReply(f"its reply is larger than {MAX_BYTES // 1_000_000} MB")
+        raise BadReply(f"sent a reply larger than {MAX_BYTES // 1_000_000} MB")
     if raw.count(b"[") + raw.count(b"{") > MAX_CONTAINERS:
-        raise BadReply(f"its reply holds more than {MAX_CONTAINERS:,} lists and dicts")
+        raise BadReply(f"sent a reply of more than {MAX_CONTAINERS:,} lists and dicts")
     try:
         reply = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError):
-        raise BadReply("it sent something that is not data") from None
+        raise BadReply("sent something that is not data") from None
     if _depth(reply) > MAX_DEPTH or not _well_formed(reply):
-        raise BadReply("it sent a reply of the wrong form")
+        raise BadReply("sent a reply of the wrong form")
     return json.dumps(reply), reply
 
 

@@ -72,8 +72,8 @@ def _grade(args):
 
 def main(argv=None):
     """Run the ``course`` command; returns the exit status."""
-    from course_utils.grading.grader import GradingError
     from course_utils.grading.kernel import first_line, printable
+    from course_utils.grading.submission import GradingError
 
     args = _parser().parse_args(argv)
     try:

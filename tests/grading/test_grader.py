@@ -19,9 +19,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from course_utils import grading
-from course_utils.grading import grader
+from course_utils.grading import grader, submission
 from course_utils.grading.cli import main
 from course_utils.grading.release import student_version
+from course_utils.grading.report import TABLE_WIDTH, Question, Report
+from course_utils.grading.submission import GradingError
 from tests.fixtures.tiny_course import answer_cell, check_cell, source_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -410,7 +412,7 @@ def test_a_different_notebook_earns_nothing_against_the_source_it_names(course, 
 def test_the_source_is_found_by_grade_ids_whatever_the_file_name(course, tmp_path):
     path = tmp_path / "my homework (final).ipynb"
     nbformat.write(reference(), path)
-    found, why = grader.find_source(nbformat.read(path, as_version=4), path, course)
+    found, why = submission.find_source(nbformat.read(path, as_version=4), path, course)
     assert found.name == "tiny.ipynb" and "6 of the submission's 6 exercise ids" in why
 
 
@@ -427,14 +429,14 @@ def test_a_submission_named_after_another_notebook_is_refused(tmp_path):
     nbformat.write(other, folder / "03_other.ipynb")
     path = tmp_path / "03_other.ipynb"
     nbformat.write(reference(), path)  # the tiny notebook's exercises, under the other's name
-    with pytest.raises(grader.GradingError, match="file name of .*03_other.* --source"):
-        grader.find_source(nbformat.read(path, as_version=4), path, folder)
+    with pytest.raises(GradingError, match="file name of .*03_other.* --source"):
+        submission.find_source(nbformat.read(path, as_version=4), path, folder)
 
 
 def test_a_notebook_matching_no_source_cannot_be_graded(course, tmp_path):
     path = tmp_path / "unrelated.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell("1 + 1")]), path)
-    with pytest.raises(grader.GradingError, match="matches no notebook"):
+    with pytest.raises(GradingError, match="matches no notebook"):
         grader.grade(path, notebooks_dir=course)
 
 
@@ -731,14 +733,14 @@ def test_no_text_from_a_submission_can_look_like_a_row_or_a_total():
     """Padding that wraps on an 80-column terminal, and line breaks, stay on their own line."""
     fake_row = " " * 80 + "ex2-check  2 / 2  \u2713"
     fake_total = "\n\nTotal: 5 / 5"
-    report = grader.Report(
+    report = Report(
         submission="submission.ipynb",
         source="source.ipynb",
-        questions=[grader.Question("ex1-check", 1, 0.0, "ValueError: no" + fake_row + fake_total)],
+        questions=[Question("ex1-check", 1, 0.0, "ValueError: no" + fake_row + fake_total)],
         notes=["your answer cell 'answer-ex1" + " " * 90 + "Total: 5 / 5' was renamed"],
     )
     lines = report.table().splitlines()
-    assert all(len(line) <= grader.TABLE_WIDTH for line in lines)
+    assert all(len(line) <= TABLE_WIDTH for line in lines)
     assert [line for line in lines if line.startswith("Total:")] == ["Total: 0 / 1"]
     assert sum("ex1-check" in line for line in lines) == 1 and not any(
         line.startswith("ex2-check") for line in lines
@@ -831,4 +833,4 @@ def test_malformed_metadata_in_a_submission_is_graded_not_a_crash(
     path.write_text(json.dumps(nb), encoding="utf-8")
     report = grader.grade(path, notebooks_dir=course, cell_timeout=20, timeout=120)
     assert _earned(report) == expected, report.table()
-    assert all(len(line) <= grader.TABLE_WIDTH for line in report.table().splitlines()[1:])
+    assert all(len(line) <= TABLE_WIDTH for line in report.table().splitlines()[1:])

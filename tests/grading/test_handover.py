@@ -13,7 +13,7 @@ import tensorflow as tf
 from IPython.core.inputtransformer2 import TransformerManager
 
 from course_utils.grading import handover
-from course_utils.grading.grader import _is_answer, _is_test
+from course_utils.grading.cells import is_answer, is_test
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -167,16 +167,16 @@ def test_every_answer_hands_over_what_the_checks_and_the_lesson_read_later(path)
     or lesson cell reads: the check kernel has nothing else of it."""
     cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
     for index, cell in enumerate(cells):
-        if not _is_answer(cell):
+        if not is_answer(cell):
             continue
         read_later = {
             n.id
             for later in cells[index + 1 :]
-            if not _is_answer(later)
+            if not is_answer(later)
             for n in ast.walk(_code(later))
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
         }
         wanted = [n for n in _bound_at_top_level(_code(cell)) if n in read_later]
         declared = cell.metadata.get("course", {}).get("hands_over")
         assert declared == wanted, cell.metadata["nbgrader"]["grade_id"]
-    assert any(_is_test(c) for c in cells)
+    assert any(is_test(c) for c in cells)

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils.grading import grader, sandbox
+from course_utils.grading import grader, run, sandbox
 from tests.fixtures.tiny_course import source_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,8 +168,8 @@ def test_one_grading_cannot_change_the_next(mode, course, tmp_path, monkeypatch)
     # The grader's package is a copy here, so that gradings that run at the same time in other
     # tests never see this one's changes.
     package = tmp_path / "installed" / "course_utils"
-    shutil.copytree(grader.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(grader, "PACKAGE_DIR", package)
+    shutil.copytree(run.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(run, "PACKAGE_DIR", package)
     before = {p: p.read_bytes() for p in package.rglob("*.py")}
     notebook_before = (course / "tiny.ipynb").read_bytes()
     first, report = _earned(

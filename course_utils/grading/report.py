@@ -1,0 +1,120 @@
+"""The report of a grading: a score per question, the reasons for each failure, and notes; as a
+table that no text from a submission can forge, or as JSON.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from course_utils.grading import cells
+from course_utils.grading.kernel import printable
+
+
+@dataclass
+class Question:
+    """One test cell's result: ``failure`` is the first line of what went wrong, or ``None``."""
+
+    grade_id: str
+    points: float
+    earned: float
+    failure: str | None
+
+
+TABLE_WIDTH = 80  # characters a line of the report's table: a terminal's width
+
+
+@dataclass
+class Report:
+    """A graded submission: its questions, in the source's order, and notes for the grader."""
+
+    submission: str
+    source: str
+    questions: list
+    notes: list = field(default_factory=list)
+
+    @property
+    def score(self):
+        return sum(q.earned for q in self.questions)
+
+    @property
+    def max_score(self):
+        return sum(q.points for q in self.questions)
+
+    def to_json(self):
+        data = asdict(self)
+        data.update(score=self.score, max_score=self.max_score)
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+    def table(self, columns=TABLE_WIDTH):
+        """The report as a table of at most ``columns`` characters a line: one line per question
+        and per note, so that no text from a submission can look like a row or a total."""
+        width = min(max([len(q.grade_id) for q in self.questions] + [8]), columns // 2)
+        lines = [_line(f"{self.submission}, graded against {self.source}", None), ""]
+        lines.append(f"{'question':<{width}}  {'points':>9}  result")
+        for q in self.questions:
+            row = (
+                f"{_line(q.grade_id, width):<{width}}  {_num(q.earned):>4} / {_num(q.points):<2}  "
+            )
+            result = "✓" if q.failure is None else _line(f"✗ {q.failure}", columns - len(row))
+            lines.append(row + result)
+        lines += ["", f"Total: {_num(self.score)} / {_num(self.max_score)}"]
+        lines += [_line(f"Note: {note}", columns) for note in self.notes]
+        return "\n".join(lines)
+
+
+def _line(text, limit):
+    """Learner text on one printable line of at most ``limit`` characters (``…`` when clipped)."""
+    text = printable(" ".join(str(text).split()))
+    return text if limit is None or len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def _num(x):
+    return f"{x:g}"
+
+
+def score(plan, outcome, sources, stubbed, deadline_hit):
+    """The questions of a run: each test of ``plan`` scored from ``outcome``, with the reason
+    it failed (blamed on its answers when one of them went wrong)."""
+    questions, answers_seen = [], []
+    for cell in plan:
+        if cell.role == "answer":
+            answers_seen.append(cell.grade_id)
+        elif cell.role == "test":
+            run = outcome.tests.get(cell.grade_id)
+            failure = "not run" if run is None else run.error
+            if failure is not None:
+                failure = _answer_reason(answers_seen, outcome, stubbed, deadline_hit) or failure
+            if failure and failure.startswith("NotImplementedError"):  # a function still a stub
+                failure = f"not answered yet: {failure}"
+            points = cells.points(sources[cell.grade_id])
+            questions.append(Question(cell.grade_id, points, 0.0 if failure else points, failure))
+            answers_seen = []
+    return questions
+
+
+def _answer_reason(answers, outcome, stubbed, deadline_hit):
+    """What went wrong in the answers a failed test checks, if anything did."""
+    for grade_id in answers:
+        run = outcome.answers.get(grade_id)
+        if grade_id in stubbed:
+            return f"your answer {grade_id!r} was not graded: {stubbed[grade_id]}"
+        if run is None and deadline_hit:
+            return "not run: the whole submission ran past its time limit"
+        if run is not None and run.error and run.error.startswith("NotImplementedError"):
+            return f"not answered yet: {grade_id!r} still raises NotImplementedError"
+        if run is not None and run.error:
+            return f"your answer {grade_id!r} raised {run.error}{_advice(run.error)}"
+        if outcome.not_handed.get(grade_id):
+            return f"your answer {grade_id!r}: {outcome.not_handed[grade_id]}"
+    return None
+
+
+# Errors that answers in circulation raise, and what to write instead.
+ADVICE = {
+    "attribute 'experimental_run_v2'": "strategy.experimental_run_v2 was renamed strategy.run "
+    "in TensorFlow 2.2: call strategy.run(step, args=(...))",
+}
+
+
+def _advice(error):
+    """`` · advice`` for a known mistake in ``error``, else an empty string."""
+    return "".join(f" · {advice}" for known, advice in ADVICE.items() if known in error)
