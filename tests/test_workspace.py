@@ -109,7 +109,7 @@ def test_every_course_notebook_has_a_learner_copy_without_solutions(tmp_path):
 def test_first_use_hands_out_a_learner_copy_of_every_notebook(course):
     folder, work = course
     assert workspace.prepare(folder, work) == [
-        "Handed out 1 learner copies of the course's notebooks."
+        "Handed out 1 learner copy of the course's notebooks."
     ]
     assert read(work / NAME) == workspace.learner_copy(tiny_notebook())
     assert workspace.prepare(folder, work) == [], "nothing to say when nothing changed"

@@ -139,8 +139,9 @@ def prepare(source, workspace):
         if new not in known:
             known.append(new)
     record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
-    if first_use:
-        lines.insert(0, f"Handed out {len(added)} learner copies of the course's notebooks.")
+    if added and first_use:
+        copies = "copy" if len(added) == 1 else "copies"
+        lines.insert(0, f"Handed out {len(added)} learner {copies} of the course's notebooks.")
     elif added:
         lines.insert(0, f"Handed out (new in the course, or deleted by you): {', '.join(added)}.")
     return lines
