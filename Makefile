@@ -8,13 +8,14 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 # Jupyter refuses to run as root unless told; containers often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
-LAB_DIR ?= notebooks
+# The learner's own copies of the notebooks, which `make lab` opens (ignored by git).
+WORKSPACE ?= workspace
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 NB ?= notebooks/*.ipynb
 SEEDS ?= 0 1 2
 
-.PHONY: lab test test-kernels test-unprivileged lint outputs seeds student lock venv venv-check clean
+.PHONY: lab solution test test-kernels test-unprivileged lint outputs seeds student lock venv venv-check clean
 
 # venv_bin_on_path.pth puts .venv/bin on PATH in every Python of .venv, so that tools that start
 # other tools of the environment by name (nbgrader runs `alembic`) work without activating it.
@@ -34,17 +35,27 @@ venv:
 	rm -rf $(VENV)
 	$(MAKE) --no-print-directory $(STAMP)
 
-# JupyterLab on the course, reachable from this machine only, with a fresh login token.
-# A learner's lab: nbgrader's menus and server extensions off (lab/config), no news or update
-# toasts (lab/settings/overrides.json), settings and workspaces kept in .lab/, not in the home
-# folder. INSTRUCTOR=1 turns nbgrader back on.
+# JupyterLab, reachable from this machine only, with a fresh login token, on the learner's
+# workspace: copies of the notebooks without their solutions, handed out on first use and never
+# overwritten once changed (tools/workspace.py). A learner's lab: nbgrader's menus and server
+# extensions off (lab/config), no news or update toasts (lab/settings/overrides.json), settings
+# and workspaces kept in .lab/, not in the home folder. INSTRUCTOR=1 opens the instructor's
+# notebooks (notebooks/) with nbgrader on. A folder that a running server serves is refused.
+LAB_FOLDER = $(if $(INSTRUCTOR),notebooks,$(WORKSPACE))
 lab: $(STAMP)
 	@$(PY) tools/check_venv.py $(LOCK) --warn
+	@$(PY) tools/lab_guard.py $(LAB_FOLDER)
+	$(if $(INSTRUCTOR),,@$(PY) tools/workspace.py prepare $(WORKSPACE))
 	$(if $(INSTRUCTOR),,JUPYTER_CONFIG_PATH=$(CURDIR)/lab/config) \
-	  $(PY) -m jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
+	  $(PY) -m jupyter lab --notebook-dir=$(LAB_FOLDER) --ServerApp.ip=127.0.0.1 \
 	  --ServerApp.allow_remote_access=False --LabApp.app_settings_dir=$(CURDIR)/lab/settings \
 	  --LabApp.user_settings_dir=$(CURDIR)/.lab/user-settings \
 	  --LabApp.workspaces_dir=$(CURDIR)/.lab/workspaces $(ROOT_FLAG) $(LAB_ARGS)
+
+# One exercise's reference solution, for a learner who asks on purpose: make solution NB=03 EX=ex2
+# (without EX, the notebook's exercises are listed).
+solution: $(STAMP)
+	@$(PY) tools/workspace.py solution $(if $(filter command line,$(origin NB)),$(NB)) $(EX)
 
 lint: venv-check
 	@$(PY) tools/run_suite.py --phases lint

@@ -134,6 +134,36 @@ def data_dir(create=True):
     return path
 
 
+# The work of the full profile's training against the standard one's, from the notebooks' sizes
+# (config.choose: examples × epochs): 2× (04, 09) to 50× (05), 20× or more in 01, 05, 07, 08, 11.
+_MISFITS = {
+    "smoke": (
+        "⚠ The smoke profile is for the tests: tiny data and one short epoch, so the models learn\n"
+        "  next to nothing, and the numbers that the prose quotes (the standard profile's) are not\n"
+        "  the ones these cells print."
+    ),
+    "full": (
+        "⚠ The full profile is meant for a GPU, and this machine has none. Its training does 2 to\n"
+        "  50 times the standard profile's work (20 times or more in notebooks 01, 05, 07, 08 and\n"
+        "  11), so on a CPU a notebook takes up to a few hours instead of minutes; and it downloads\n"
+        "  the real datasets (UCF101 alone is 6.5 GiB)."
+    ),
+}
+_CHANGE = (
+    "  To change the profile, stop JupyterLab (Ctrl+C in its terminal) and run `make lab` without\n"
+    "  COURSE_PROFILE (standard without a GPU, full with one), or `COURSE_PROFILE=standard make lab`."
+)
+
+
+def misfit(gpus):
+    """What to tell the learner when the active profile does not fit a machine with ``gpus`` GPUs
+    (``smoke`` anywhere, ``full`` without a GPU), with how to change it; None when it fits."""
+    name = profile_name()
+    if name == "smoke" or (name == "full" and not gpus):
+        return f"{_MISFITS[name]}\n{_CHANGE}"
+    return None
+
+
 def describe():
     """Print the profile and seed in one line."""
     p = profile()

@@ -108,6 +108,7 @@ def setup(split=None):
     if len(devices) > max(1, len(gpus)):
         kind += f" split into {len(devices)} logical devices"
     _state.update(
+        gpus=len(gpus),
         kind=kind,
         policy=keras.mixed_precision.global_policy().name,
         strategy=strategy,
@@ -128,7 +129,9 @@ def global_batch_size(per_replica, strategy):
 
 
 def describe():
-    """Print device, precision policy and replica count in one line (calls :func:`setup` if needed)."""
+    """Print device, precision policy and replica count in one line (calls :func:`setup` if needed),
+    then, when the profile does not fit this machine, why and how to change it
+    (:func:`course_utils.config.misfit`)."""
     if not _state:
         setup()
     strategy = _state["strategy"]
@@ -138,3 +141,6 @@ def describe():
         f"Device: {_state['kind']} · precision {_state['policy']} · "
         f"{replicas} replica{'s' if replicas > 1 else ''} ({name})"
     )
+    warning = config.misfit(_state["gpus"])
+    if warning:
+        print(warning)

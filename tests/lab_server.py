@@ -3,9 +3,11 @@
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -21,13 +23,23 @@ def free_port():
 
 
 class LabServer:
-    """``make lab`` in its own process group; ``url`` and ``token`` once it answers."""
+    """``make lab`` in its own process group; ``url`` and ``token`` once it answers.
 
-    def __init__(self, notebook_dir=None, timeout=120):
+    A learner's lab on ``workspace`` (a fresh temporary folder unless given, never the
+    repository's own workspace/), or with ``instructor=True``, ``make lab INSTRUCTOR=1`` on
+    notebooks/."""
+
+    def __init__(self, workspace=None, instructor=False, timeout=120):
         self.port = free_port()
         make_args = [f"LAB_ARGS=--port={self.port} --no-browser"]
-        if notebook_dir is not None:
-            make_args.append(f"LAB_DIR={notebook_dir}")
+        self.own_workspace = workspace is None and not instructor
+        if self.own_workspace:
+            workspace = tempfile.mkdtemp(prefix="workspace-")
+        if instructor:
+            make_args.append("INSTRUCTOR=1")
+        else:
+            make_args.append(f"WORKSPACE={workspace}")
+        self.workspace = None if instructor else Path(workspace)
         self.log = open(ROOT / "test-artifacts" / f"lab-{self.port}.log", "w+")
         self.process = subprocess.Popen(
             ["make", "--no-print-directory", "lab", *make_args],
@@ -87,3 +99,5 @@ class LabServer:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self.log.close()
+        if self.own_workspace:
+            shutil.rmtree(self.workspace, ignore_errors=True)

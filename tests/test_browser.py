@@ -1,20 +1,27 @@
 """The course in a real browser: JupyterLab in headless Debian Chromium, driven by Playwright.
 
-Runs the widget of every notebook that has one (02 to 12) in JupyterLab, moves its controls and
-checks what it shows against the pure functions behind it (or, where the view comes from a model
-trained in the notebook, that it follows the controls in the pure function's form), and that its
-figures have two image pixels per CSS pixel on a 2x display; then runs a student version of
-notebook 03 with one exercise answered right, one wrong and two unanswered. A widget built from
-literals runs with its notebook's setup cell only; a widget of a model trained in the notebook
-runs after the whole notebook (nbval runs every notebook whole anyway). The server serves copies,
-so JupyterLab's autosave never touches the committed notebooks. A screenshot of each widget is
-saved under test-artifacts/.
+Follows the learner: `make lab` on a fresh workspace, whose learner copies show no solution but
+the lesson's outputs; a learner types answers into notebook 03's copy (one right, one wrong, two
+left unanswered), runs it to the end with feedback, and finds the answers again after a second
+`make lab` (and a second server on the same folder refused meanwhile); `make lab INSTRUCTOR=1`
+shows the solutions. Then runs the widget of every notebook that has one (02 to 12), moves its
+controls and checks what it shows against the pure functions behind it (or, where the view comes
+from a model trained in the notebook, that it follows the controls in the pure function's form),
+and that its figures have two image pixels per CSS pixel on a 2x display. Each widget runs in a
+notebook cut from its learner copy: a widget built from literals with its notebook's setup cell
+only; a widget of a model trained in the notebook after the lesson up to it. Servers serve
+temporary workspaces, so JupyterLab's autosave never touches the repository. A screenshot of each
+widget and of the learner's notebook is saved under test-artifacts/.
 """
 
 import ast
 import builtins
+import importlib.util
+import os
 import re
 import shutil
+import signal
+import subprocess
 import time
 
 import matplotlib.pyplot as plt
@@ -24,9 +31,12 @@ import pytest
 from course_utils.convolution.widget import build_stack, describe
 from course_utils.distribution.parallelism import step_plan
 from course_utils.gradients.widget import gradient_figure
-from course_utils.grading.release import student_version
 from course_utils.shapes.widget import layer_report, stack_report
-from tests.lab_server import ROOT, LabServer
+from tests.lab_server import ROOT, LabServer, free_port
+
+spec = importlib.util.spec_from_file_location("lab_guard", ROOT / "tools" / "lab_guard.py")
+lab_guard = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(lab_guard)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -67,22 +77,20 @@ playwright = pytest.importorskip("playwright.sync_api", reason="playwright is no
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("notebooks")
-    for key, name in NOTEBOOKS.items():
-        source = ROOT / "notebooks" / name
-        if key in LITERAL_WIDGETS:
-            nbformat.write(setup_and_widget(nbformat.read(source, 4)), folder / name)
-        elif source.exists():
-            shutil.copy(source, folder / name)
-    nbformat.write(student_03(), folder / STUDENT_03)
+    """`make lab` on a fresh workspace, plus one notebook per widget cut from its learner copy."""
     ARTIFACTS.mkdir(exist_ok=True)
-    server = LabServer(notebook_dir=folder)
+    server = LabServer(workspace=tmp_path_factory.mktemp("workspace"))
+    for key, name in NOTEBOOKS.items():
+        copy = server.workspace / name
+        if copy.exists():
+            cut = widget_notebook(key, nbformat.read(copy, 4))
+            nbformat.write(cut, server.workspace / widget_file(key))
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
-def page(lab):
+def page():
     """A page on a 2x (high-density) display, as on most laptops and phones."""
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -91,15 +99,33 @@ def page(lab):
         browser.close()
 
 
+def widget_file(key):
+    return f"widget-{key}.ipynb"
+
+
+def widget_notebook(key, nb):
+    """The learner copy ``nb`` cut down to what notebook ``key``'s widget needs."""
+    if key in LITERAL_WIDGETS:
+        return setup_and_widget(nb)
+    nb.cells = nb.cells[: nb.cells.index(widget_cell(nb)) + 1]  # the lesson up to the widget
+    return nb
+
+
+def widget_cell(nb):
+    """The code cell whose stored output is a widget (the learner copy keeps it)."""
+    (cell,) = [
+        cell
+        for cell in nb.cells
+        if cell.cell_type == "code" and any(WIDGET in out.get("data", {}) for out in cell.outputs)
+    ]
+    return cell
+
+
 def setup_and_widget(nb):
     """``nb`` cut down to its setup cell (the first code cell) and the cell that shows its widget.
 
     Fails if the widget's cell reads a name that the setup cell does not define."""
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
-    setup = code[0]
-    (widget,) = [
-        cell for cell in code if any(WIDGET in out.get("data", {}) for out in cell.outputs)
-    ]
+    setup, widget = [cell for cell in nb.cells if cell.cell_type == "code"][0], widget_cell(nb)
     defined = names(setup.source, ast.Store) | names(widget.source, ast.Store) | set(dir(builtins))
     missing = names(widget.source, ast.Load) - defined
     assert not missing, f"the widget's cell needs {sorted(missing)}: run the whole notebook"
@@ -118,25 +144,24 @@ def names(source, context):
     return found
 
 
-STUDENT_03 = "03_student.ipynb"
+LEARNER_03 = "03_return_sequences.ipynb"
 # A learner's answers: ex1 right, ex3 wrong (a wrong answer in circulation), ex2 and ex4 not given.
 ANSWERS_03 = {"ex1-seq2seq-flags": "seq2seq_flags = [True, True, True]",
               "ex3-repair": "repaired = [True, True, True, True]"}  # fmt: skip
 
 
-def student_03():
-    nb = student_version(nbformat.read(ROOT / "notebooks" / "03_return_sequences.ipynb", 4))
-    for cell in nb.cells:
-        answer = ANSWERS_03.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
-        if answer and cell.metadata["nbgrader"].get("solution"):
-            cell.source = answer
-    return nb
+def grade_ids(nb):
+    """{grade id: index of its cell} of the nbgrader cells of ``nb``."""
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: index
+        for index, cell in enumerate(nb.cells)
+        if "nbgrader" in cell.metadata
+    }
 
 
-def run_all(page, lab, notebook):
-    """Open ``notebook``, clear its stored outputs, run every cell, and wait until all have run.
-
-    The kernels of earlier notebooks are shut down first: one kernel at a time."""
+def open_page(page, lab, notebook):
+    """Open ``notebook`` and wait until its kernel has started. The kernels of earlier notebooks
+    are shut down first: one kernel at a time."""
     lab.shut_down_kernels()
     page.goto(f"{lab.url}/lab/tree/{notebook}?reset&token={lab.token}")  # reset: no restored tabs
     page.wait_for_selector(".jp-Notebook .jp-Cell")
@@ -147,6 +172,13 @@ def run_all(page, lab, notebook):
             kernel_dialog.click()
         assert time.monotonic() < deadline, "JupyterLab started no kernel within 60 s"
         time.sleep(0.2)
+
+
+def run_all(page, lab, notebook=None):
+    """Open ``notebook`` (unless it is open already), clear its stored outputs, run every cell, and
+    wait until all have run."""
+    if notebook is not None:
+        open_page(page, lab, notebook)
     for menu, item in (("Edit", "Clear Outputs of All Cells"), ("Run", "Run All Cells")):
         page.get_by_role("menuitem", name=menu, exact=True).click()
         page.get_by_role("menuitem", name=item, exact=True).click()
@@ -158,6 +190,27 @@ def run_all(page, lab, notebook):
         polling=500,  # ms: every animation frame would keep the browser busy
         timeout=300_000,
     )
+
+
+def type_into(page, cell, text):
+    """Replace the code of ``cell`` (a locator) with ``text``, as a learner would type it."""
+    cell.scroll_into_view_if_needed()
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)  # no key events: no brackets closed for us
+
+
+def saved_sources(path, timeout=30.0):
+    """{grade id: source} of the notebook at ``path`` once it holds ANSWERS_03 (JupyterLab saves
+    in the background)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        nb = nbformat.read(path, 4)
+        sources = {grade: nb.cells[index].source for grade, index in grade_ids(nb).items()}
+        if all(sources[grade] == answer for grade, answer in ANSWERS_03.items()):
+            return sources
+        assert time.monotonic() < deadline, f"the answers were not saved: {sources}"
+        time.sleep(0.5)
 
 
 def read_match(locator, pattern, timeout=10.0):
@@ -198,10 +251,11 @@ def expect_report(page, **config):
 
 
 def open_notebook(page, lab, key):
-    """Run All in notebook ``key`` ("02" ... "12"), or skip the test if it is not there yet."""
-    if not (ROOT / "notebooks" / NOTEBOOKS[key]).exists():
+    """Run All in the widget notebook of ``key`` ("02" ... "12"), or skip the test if the course
+    has no such notebook yet."""
+    if not (lab.workspace / widget_file(key)).exists():
         pytest.skip(f"notebook {key} is not there yet")
-    run_all(page, lab, NOTEBOOKS[key])
+    run_all(page, lab, widget_file(key))
 
 
 def select(page, label, option):
@@ -418,31 +472,114 @@ def test_chorale_explorer_follows_its_controls(lab, page):
     finish(page, box, "12-chorale-explorer")
 
 
-def test_a_student_version_runs_to_the_end_with_feedback(lab, page):
-    """Run All goes past the unanswered exercises, which say "not answered yet" in one line; checks
-    say ✓ or their message, without frames."""
-    run_all(page, lab, STUDENT_03)
-    checks = {
-        cell.metadata["nbgrader"]["grade_id"]: index
-        for index, cell in enumerate(student_03().cells)
-        if cell.metadata.get("nbgrader", {}).get("grade")
-    }
-    cells = page.locator(".jp-Notebook .jp-Cell")
-    playwright.expect(cells.nth(checks["ex1-seq2seq-flags-check"])).to_contain_text("✓")
-    wrong = cells.nth(checks["ex3-repair-check"]).locator(".jp-OutputArea")
-    playwright.expect(wrong).to_contain_text("AssertionError: the family of your stack is")
-    assert "grading/__init__.py" not in wrong.inner_text() and "Traceback" not in wrong.inner_text()
-    stub = "not answered yet: write your answer in place of `raise NotImplementedError()`"
-    for check, name in (
-        ("ex2-seq2vec-check", "classifier"),
-        ("ex4-per-step-dense-check", "per_step_dense"),
-    ):
-        answer_cell, check_cell = cells.nth(checks[check] - 1), cells.nth(checks[check])
-        for cell, says in (
-            (answer_cell, stub),
-            (check_cell, f"not answered yet: `{name}` is not defined"),
+def test_the_learner_answers_in_the_workspace_and_a_second_make_lab_keeps_the_answers(
+    page, tmp_path
+):
+    """make lab hands out learner copies (no solution, the lesson's outputs shown before anything
+    runs); a learner types two answers into notebook 03, and Run All goes past the unanswered
+    exercises, which say "not answered yet" in one line, while checks say ✓ or their message,
+    without frames. A second make lab on the same folder is refused while the first runs; after
+    it stops, the next make lab keeps the learner's notebook as it is."""
+    work = tmp_path / "workspace"
+    course = nbformat.read(ROOT / "notebooks" / LEARNER_03, 4)
+    lesson_line = next(
+        out.text.splitlines()[0]
+        for cell in course.cells[: min(grade_ids(course).values())]
+        for out in cell.get("outputs", [])
+        if out.output_type == "stream"
+    )
+    first = LabServer(workspace=work)
+    try:
+        course_notebooks = len(list((ROOT / "notebooks").glob("*.ipynb")))
+        assert f"Handed out {course_notebooks} learner copies" in first.output()
+
+        again = subprocess.Popen(
+            ["make", "--no-print-directory", "lab", f"WORKSPACE={work}",
+             f"LAB_ARGS=--port={free_port()} --no-browser"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            out, err = again.communicate(timeout=120)
+        except subprocess.TimeoutExpired:  # a second server started: stop it, and fail
+            os.killpg(again.pid, signal.SIGTERM)
+            raise
+        assert again.returncode != 0, out
+        assert f"already running on {work.resolve()}/, at {first.url}/lab" in err
+        assert first.token not in out + err
+
+        open_page(page, first, LEARNER_03)
+        notebook = page.locator(".jp-Notebook")
+        playwright.expect(notebook).to_contain_text(lesson_line)  # before running anything
+        cells = page.locator(".jp-Notebook .jp-Cell")
+        checks = grade_ids(nbformat.read(work / LEARNER_03, 4))
+        for grade_id, answer in ANSWERS_03.items():
+            cell = cells.nth(checks[grade_id])
+            cell.scroll_into_view_if_needed()
+            playwright.expect(cell).to_contain_text("raise NotImplementedError()")
+            type_into(page, cell, answer)
+        assert "BEGIN SOLUTION" not in notebook.text_content()
+
+        run_all(page, first)
+        playwright.expect(cells.nth(checks["ex1-seq2seq-flags-check"])).to_contain_text("✓")
+        wrong = cells.nth(checks["ex3-repair-check"]).locator(".jp-OutputArea")
+        playwright.expect(wrong).to_contain_text("AssertionError: the family of your stack is")
+        assert "grading/__init__.py" not in wrong.inner_text()
+        assert "Traceback" not in wrong.inner_text()
+        stub = "not answered yet: write your answer in place of `raise NotImplementedError()`"
+        for check, name in (
+            ("ex2-seq2vec-check", "classifier"),
+            ("ex4-per-step-dense-check", "per_step_dense"),
         ):
-            shown = cell.locator(".jp-OutputArea")
-            playwright.expect(shown).to_contain_text(says)
-            assert "Traceback" not in shown.inner_text()
-    page.screenshot(path=ARTIFACTS / "browser-03-student-version.png", full_page=False)
+            answer_cell, check_cell = cells.nth(checks[check] - 1), cells.nth(checks[check])
+            for cell, says in (
+                (answer_cell, stub),
+                (check_cell, f"not answered yet: `{name}` is not defined"),
+            ):
+                shown = cell.locator(".jp-OutputArea")
+                playwright.expect(shown).to_contain_text(says)
+                assert "Traceback" not in shown.inner_text()
+        page.screenshot(path=ARTIFACTS / "browser-03-learner-copy.png", full_page=False)
+        page.keyboard.press("Control+s")
+        mine = saved_sources(work / LEARNER_03)
+    finally:
+        first.stop()
+
+    second = LabServer(workspace=work)
+    try:
+        assert "Handed out" not in second.output() and "updated" not in second.output()
+        assert saved_sources(work / LEARNER_03) == mine
+        assert not (work / "03_return_sequences.course-update.ipynb").exists()
+        open_page(page, second, LEARNER_03)
+        answered = page.locator(".jp-Notebook .jp-Cell").nth(checks["ex1-seq2seq-flags"])
+        answered.scroll_into_view_if_needed()
+        playwright.expect(answered).to_contain_text(ANSWERS_03["ex1-seq2seq-flags"])
+    finally:
+        second.stop()
+
+
+def test_the_instructors_lab_shows_the_solutions(page):
+    """make lab INSTRUCTOR=1 serves notebooks/ with nbgrader on; opening a notebook changes no
+    notebook there (JupyterLab's checkpoint folder, which git ignores, is removed afterwards)."""
+    if lab_guard.serving(ROOT / "notebooks"):
+        pytest.skip("an instructor's lab already serves notebooks/ (make lab INSTRUCTOR=1)")
+    course = ROOT / "notebooks" / LEARNER_03
+    checkpoints = course.parent / ".ipynb_checkpoints"
+    had_checkpoints = checkpoints.exists()
+    before = (course.stat().st_mtime_ns, sorted(course.parent.glob("*.ipynb")))
+    lab = LabServer(instructor=True)
+    try:
+        assert "nbgrader" in lab.output().lower()
+        open_page(page, lab, LEARNER_03)
+        answer = page.locator(".jp-Notebook .jp-Cell").nth(
+            grade_ids(nbformat.read(course, 4))["ex2-seq2vec"]
+        )
+        answer.scroll_into_view_if_needed()
+        playwright.expect(answer).to_contain_text("### BEGIN SOLUTION")
+        playwright.expect(answer).to_contain_text("layers.LSTM(64, return_sequences=True)")
+        lab.shut_down_kernels()
+    finally:
+        lab.stop()
+        if not had_checkpoints:
+            shutil.rmtree(checkpoints, ignore_errors=True)
+    assert (course.stat().st_mtime_ns, sorted(course.parent.glob("*.ipynb"))) == before

@@ -114,3 +114,26 @@ def test_describe_is_one_line(monkeypatch, capsys):
     config.describe()
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and out.startswith("Profile: smoke")
+
+
+@pytest.mark.parametrize(
+    "profile, gpus, says",
+    [
+        ("smoke", 0, "learn\n  next to nothing"),
+        ("smoke", 2, "are not\n  the ones these cells print"),
+        ("full", 0, "meant for a GPU, and this machine has none"),
+        ("standard", 0, None),
+        ("standard", 1, None),
+        ("full", 1, None),
+    ],
+)
+def test_a_profile_that_does_not_fit_the_machine_says_why_and_how_to_change_it(
+    monkeypatch, profile, gpus, says
+):
+    monkeypatch.setenv("COURSE_PROFILE", profile)
+    warning = config.misfit(gpus)
+    if says is None:
+        assert warning is None
+    else:
+        assert warning.startswith(f"⚠ The {profile} profile") and says in warning
+        assert warning.endswith("or `COURSE_PROFILE=standard make lab`.")

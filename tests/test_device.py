@@ -14,15 +14,32 @@ from course_utils import device
 tf = device.tf
 
 
-def test_setup_on_cpu_gives_the_default_strategy(capsys):
+def test_setup_on_cpu_gives_the_default_strategy(capsys, monkeypatch):
     if device.gpu_count():
         pytest.skip("this test describes a machine without a GPU")
+    monkeypatch.setenv("COURSE_PROFILE", "standard")  # the profile that fits: one line, no more
     strategy = device.setup()
     assert strategy.num_replicas_in_sync == 1
     assert device.global_batch_size(32, strategy) == 32
     device.describe()
     out = capsys.readouterr().out
     assert out == "Device: CPU · precision float32 · 1 replica (default strategy)\n"
+
+
+@pytest.mark.parametrize("profile, says", [("smoke", "learn"), ("full", "meant for a GPU")])
+def test_a_profile_that_does_not_fit_the_cpu_says_so_after_the_device(
+    profile, says, monkeypatch, capsys
+):
+    if device.gpu_count():
+        pytest.skip("this test describes a machine without a GPU")
+    monkeypatch.setenv("COURSE_PROFILE", profile)
+    device.setup()
+    device.describe()
+    out = capsys.readouterr().out
+    first, warning, *rest = out.splitlines()
+    assert first == "Device: CPU · precision float32 · 1 replica (default strategy)"
+    assert warning.startswith(f"⚠ The {profile} profile") and says in out
+    assert rest[-1].endswith("or `COURSE_PROFILE=standard make lab`.")
 
 
 @pytest.mark.parametrize(
@@ -152,7 +169,10 @@ def fake_gpus(monkeypatch):
     keras.mixed_precision.set_global_policy("float32")
 
 
-def test_a_single_gpu_is_split_into_logical_gpus_without_memory_growth(fake_gpus, capsys):
+def test_a_single_gpu_is_split_into_logical_gpus_without_memory_growth(
+    fake_gpus, capsys, monkeypatch
+):
+    monkeypatch.setenv("COURSE_PROFILE", "full")  # the GPU's profile: nothing to warn about
     record = fake_gpus(1)
     strategy = device.setup(split=2)
     gpu = tf.config.PhysicalDevice("/physical_device:GPU:0", "GPU")
@@ -176,7 +196,10 @@ def test_setup_on_a_split_gpu_can_run_again(fake_gpus):
     assert record["mirrored"] == ["/device:GPU:0", "/device:GPU:1"]
 
 
-def test_one_gpu_without_split_grows_its_memory_under_the_default_strategy(fake_gpus, capsys):
+def test_one_gpu_without_split_grows_its_memory_under_the_default_strategy(
+    fake_gpus, capsys, monkeypatch
+):
+    monkeypatch.delenv("COURSE_PROFILE")  # full, the default with a GPU, fits
     record = fake_gpus(1)
     strategy = device.setup()
     assert record["split"] == {} and record["mirrored"] is None

@@ -39,6 +39,15 @@ def test_the_token_opens_the_course(lab):
     assert "00_start_here.ipynb" in names
 
 
+def test_the_lab_serves_the_learners_copies_not_the_solutions(lab):
+    """make lab serves the workspace's learner copies, not notebooks/."""
+    status, body = lab.get("/api/contents/03_return_sequences.ipynb", token=lab.token)
+    sources = [cell["source"] for cell in json.loads(body)["content"]["cells"]]
+    assert status == 200 and "raise NotImplementedError()" in "\n".join(sources)
+    assert "BEGIN SOLUTION" not in body and "BEGIN HIDDEN TESTS" not in body
+    assert (lab.workspace / "03_return_sequences.ipynb").exists()
+
+
 def test_the_lab_is_a_learners_lab(lab):
     """No nbgrader menus or start-up errors, no news toast: the settings shipped in lab/."""
     log = lab.output()

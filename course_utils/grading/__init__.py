@@ -267,37 +267,6 @@ _NORM_CLIPPING = (
 )
 
 
-def check_under_strategy(model, strategy, what="the model"):
-    """``model`` was built and compiled under ``strategy.scope()``: its variables belong to the
-    strategy (mirrored on every replica) and so does its optimizer."""
-    import keras
-
-    if not isinstance(model, keras.Model):
-        _fail(f"Expected a Keras model, got {type(model).__name__}.")
-    if not model.weights:
-        _fail(
-            f"{what} has no weights yet: give it a keras.Input inside the scope, so it is built there."
-        )
-    outside = [
-        v.path for v in model.weights if not strategy.extended.variable_created_in_scope(v.value)
-    ]
-    if outside:
-        _fail(
-            f"{len(outside)} of the {len(model.weights)} variables of {what} ({outside[0]}, ...) "
-            "were created outside strategy.scope(), so they are not mirrored on the replicas. "
-            "Build the model inside `with strategy.scope():`."
-        )
-    optimizer = getattr(model, "optimizer", None)
-    if optimizer is None:
-        _fail(f"{what} is not compiled: compile it inside `with strategy.scope():`.")
-    if getattr(optimizer, "_distribution_strategy", strategy) is not strategy:
-        _fail(
-            f"{what} was compiled outside strategy.scope(): its optimizer belongs to the default "
-            "strategy, not to yours. Compile it inside `with strategy.scope():` too."
-        )
-    _ok(f"{what} under the strategy")
-
-
 def _same_arrays(found, expected, scale):
     return all(
         np.allclose(f, e, rtol=1e-4, atol=1e-6 * scale)

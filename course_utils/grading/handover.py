@@ -127,32 +127,16 @@ def _spec_data(spec):
     return (shape, spec.dtype.name, getattr(spec, "ragged_rank", None))
 
 
-def _distributed(variables):
-    """Whether ``variables`` were created under a distribution strategy's scope."""
-    import tensorflow as tf
-
-    return bool(variables) and all(
-        isinstance(getattr(v, "value", v), tf.distribute.DistributedValues) for v in variables
-    )
-
-
 def _keras_object(value, keras):
-    import tensorflow as tf
-
+    """A Keras object as its configuration and weights: data only. Nothing the answer kernel
+    computes about it (where it was built, under which strategy) is sent, since the check kernel
+    could not tell a true claim from a forged one."""
     weights = [] if isinstance(value, keras.optimizers.Optimizer) else value.weights
-    described = {
+    return {
         "$": "keras",
         "object": json.loads(json.dumps(keras.saving.serialize_keras_object(value))),
         "weights": [_npy(np.asarray(w.numpy())) for w in weights],
-        "distributed": _distributed(weights),
     }
-    optimizer = getattr(value, "optimizer", None)
-    if isinstance(value, keras.Model) and optimizer is not None:
-        strategy = getattr(optimizer, "_distribution_strategy", None)
-        described["optimizer_distributed"] = strategy is not None and (
-            strategy is not tf.distribute.get_strategy()
-        )
-    return described
 
 
 # ----------------------------------------------------------------------------- decoding
@@ -200,7 +184,7 @@ def _decode_library_value(kind, data, namespace, depth):
         signature = specs if data["tuple"] else specs[0]
         return tf.data.Dataset.from_generator(lambda: iter(elements), output_signature=signature)
     if kind == "keras":
-        return _rebuild_keras_object(data, namespace or {})
+        return _rebuild_keras_object(data)
     raise ValueError(f"the hand-over holds an unknown kind of value, {kind!r}")
 
 
@@ -225,36 +209,20 @@ def _keras_modules_only(config):
             _keras_modules_only(value)
 
 
-def _strategy_in(namespace):
-    """The distribution strategy the lesson defined (the check kernel's), if any."""
-    import tensorflow as tf
-
-    found = [v for v in namespace.values() if isinstance(v, tf.distribute.Strategy)]
-    return found[0].scope() if found else tf.distribute.get_strategy().scope()
-
-
-def _rebuild_keras_object(data, namespace):
-    import contextlib
-
+def _rebuild_keras_object(data):
+    """The Keras object ``data`` describes, rebuilt from its configuration and weights alone, the
+    same way whatever else the answer kernel sent beside them."""
     import keras
 
     described = dict(data["object"])
     _keras_modules_only(described)
     compile_config = described.pop("compile_config", None)
-    in_scope = _strategy_in(namespace) if data.get("distributed") else contextlib.nullcontext()
-    with in_scope:
-        value = keras.saving.deserialize_keras_object(described, safe_mode=True)
+    value = keras.saving.deserialize_keras_object(described, safe_mode=True)
     weights = [_from_npy(w) for w in data.get("weights", [])]
     if weights:
         value.set_weights(weights)
     if compile_config is not None:
-        optimizer_scope = (
-            _strategy_in(namespace)
-            if data.get("optimizer_distributed")
-            else contextlib.nullcontext()
-        )
-        with optimizer_scope:
-            value.compile_from_config(compile_config)
+        value.compile_from_config(compile_config)
     return value
 
 

@@ -20,7 +20,8 @@ from nbgrader.preprocessors import (
     ComputeChecksums,
     LockCells,
 )
-from nbgrader.utils import is_grade, is_solution
+
+from course_utils.grading import cells
 
 # The order of nbgrader's generate_assignment, less the steps that need its database.
 _STEPS = (
@@ -44,7 +45,7 @@ def student_version(nb):
             raise ValueError(f"{step.__name__}: {error}") from None
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
-        if (is_solution(cell) or is_grade(cell)) and "raises-exception" not in tags:
+        if (cells.is_answer(cell) or cells.is_test(cell)) and "raises-exception" not in tags:
             cell.metadata["tags"] = [*tags, "raises-exception"]
     return nb
 

@@ -27,6 +27,8 @@ and ``ucf101.txt``); :data:`MOVING_MNIST_SHA256` is the first, and TFDS verifies
 """
 
 import shutil
+import socket
+import urllib.parse
 
 import numpy as np
 
@@ -48,6 +50,7 @@ UCF101_NAME = "ucf101/ucf101_1_256"
 UCF101_CLASSES = 101
 UCF101_SPLITS = {"train": 9_537, "test": 3_783}
 UCF101_ZIP_BYTES = 6_960_400_115
+UCF101_URL = "https://storage.googleapis.com/thumos14_files/UCF101_videos.zip"  # TFDS downloads it
 UCF101_STAND_IN_CLIPS = 256
 
 
@@ -191,6 +194,17 @@ def _ucf101_embedded(split, frames, size):
     return tf.data.Dataset.from_tensor_slices((rgb, labels)), CLASS_NAMES
 
 
+def _unreachable(url, timeout=10):
+    """Why the server of ``url`` cannot be reached (e.g. "Name or service not known"), or None when
+    it accepts a connection."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 443), timeout=timeout).close()
+    except OSError as exc:
+        return exc.strerror or str(exc) or type(exc).__name__
+    return None
+
+
 def load_ucf101(source=None, *, split="train", frames=16, size=64, data_dir=None):
     """UCF101 as ``(dataset, class_names)``: a ``tf.data.Dataset`` of (clip, label), each clip
     float32 (frames, size, size, 3) sampled evenly from one video (see :func:`sample_frames`).
@@ -215,11 +229,23 @@ def load_ucf101(source=None, *, split="train", frames=16, size=64, data_dir=None
             where = f"{UCF101_NAME} was not found prepared in {folder}"
             if config.offline():
                 raise DatasetUnavailable(f"{where}, and COURSE_OFFLINE=1 forbids downloading it.")
-            if shutil.which("ffmpeg") is None:
+            ffmpeg = (
+                "the `ffmpeg` program, with which TensorFlow Datasets decodes the videos (install "
+                "it, e.g. `apt-get install ffmpeg`)"
+            )
+            no_ffmpeg = shutil.which("ffmpeg") is None
+            unreachable = _unreachable(UCF101_URL)
+            if unreachable:  # the network first: without it, ffmpeg would not help
                 raise DatasetUnavailable(
-                    f"{where}; TensorFlow Datasets needs the `ffmpeg` program to build it "
-                    "(install it, e.g. `apt-get install ffmpeg`), then try again."
+                    f"{where}, and building it needs the network: its "
+                    f"{UCF101_ZIP_BYTES / 2**30:.1f} GiB of videos come from "
+                    f"{urllib.parse.urlsplit(UCF101_URL).hostname}, which cannot be reached "
+                    f"({unreachable}). Connect to the internet, or use the embedded stand-in "
+                    "(source='embedded', or COURSE_OFFLINE=1)."
+                    + (f" Building it also needs {ffmpeg}." if no_ffmpeg else "")
                 )
+            if no_ffmpeg:
+                raise DatasetUnavailable(f"{where}; building it needs {ffmpeg}, then try again.")
             try:
                 builder.download_and_prepare()
             except Exception as exc:  # network, disk, decoding: all mean "not available"

@@ -1,6 +1,9 @@
 """Every check in course_utils.grading: it passes the right answer with one short line, and fails a
 wrong one with an AssertionError whose message says what is wrong and how to fix it."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -373,3 +376,71 @@ class TestCheckClipsByNorm:
 
     def test_not_an_optimizer(self):
         _fails("Expected a Keras optimizer", grading.check_clips_by_norm, "adam", 1.0)
+
+
+# A notebook's check cell run on answers given as data, as the check kernel receives them.
+
+PLACEMENTS = {  # notebook 11's exercise 5: where each step of a training script must run
+    "create the model (its layers and their weights)": "inside",
+    'compile it with optimizer="adam"': "inside",
+    "build its tf.data pipeline": "anywhere",
+    "call fit, then evaluate": "anywhere",
+}
+MODEL, COMPILE, DATA, FIT = PLACEMENTS
+
+
+def _placements(**changes):
+    answer = dict(PLACEMENTS)
+    answer.update({dict(model=MODEL, compile=COMPILE, data=DATA, fit=FIT)[k]: v
+                   for k, v in changes.items()})  # fmt: skip
+    return answer
+
+
+@pytest.mark.parametrize(
+    "answer, form_ok, told",
+    [
+        (None, True, None),  # the notebook's reference solution
+        (PLACEMENTS, True, None),
+        ({k: v.upper() for k, v in PLACEMENTS.items()}, True, None),
+        ({k: f"  {v.title()} " for k, v in reversed(PLACEMENTS.items())}, True, None),
+        # Built in the scope, compiled outside: the answer a forged flag once passed.
+        (_placements(compile="anywhere"), True, f"1 of 4 .*- '{COMPILE}' is not 'anywhere'"),
+        # "Build and compile the model, then train it under the strategy".
+        (
+            _placements(model="anywhere", compile="anywhere", fit="inside"),
+            True,
+            "3 of 4 items are matched wrongly",
+        ),
+        ({k: "inside" for k in PLACEMENTS}, True, "2 of 4 items are matched wrongly"),
+        (_placements(data="inside"), True, f"1 of 4 .*- '{DATA}' is not 'inside'. The data is not"),
+        (_placements(fit="either"), False, 'is not \'either\'. Answer "inside" or "anywhere"'),
+        ({k: None for k in PLACEMENTS}, False, "4 of 4 items are matched wrongly"),
+        ({MODEL: "inside", COMPILE: "inside"}, False, "has no answer for"),
+        ("inside", False, "should be a dict mapping each item"),
+    ],
+    ids=["reference", "as-data", "capitals", "spaces-order", "compiled-outside", "fit-in-scope",
+         "all-inside", "data-inside", "either", "unanswered", "missing", "not-a-dict"],
+)  # fmt: skip
+def test_notebook_11s_placement_check_on_each_answer(answer, form_ok, told, capsys):
+    """Notebook 11's exercise 5 check cell itself, hidden tests included, run on answers given as
+    data: right ones typed otherwise pass, wrong ones fail, and the visible part checks only the
+    answer's form, whatever the placements."""
+    import nbformat
+
+    path = Path(__file__).resolve().parents[2] / "notebooks" / "11_distributed_training.ipynb"
+    cells = {
+        c.metadata.get("nbgrader", {}).get("grade_id"): c.source
+        for c in nbformat.read(path, as_version=4).cells
+    }
+    check = cells["ex5-mirrored-model-check"]
+    namespace = {"grading": grading, "where_to_run": answer}
+    if answer is None:
+        exec(cells["ex5-mirrored-model"], namespace)
+    if told is None:
+        exec(check, namespace)
+        assert capsys.readouterr().out.count("✓") == 2
+        return
+    with pytest.raises(AssertionError, match=re.compile(told, re.S)):
+        exec(check, namespace)
+    printed = capsys.readouterr().out
+    assert ("✓ the form of your answer: correct" in printed) == form_ok

@@ -616,14 +616,19 @@ WRONG_ANSWERS = {
         ),
     ],
     "11_distributed_training": [
-        # 1st ed. Q6: "build the model, then train it under the strategy": compiled outside.
+        # 1st ed. Q6: "build the model in the scope, compile it anywhere" (the model built inside
+        # strategy.scope() and compiled outside, the answer a forged flag once passed), the
+        # placements now answered as data.
         (
             "ex5-mirrored-model",
-            "with strategy.scope():\n"
-            "    mirrored_model = keras.Sequential([keras.Input((None, 1)), "
-            "keras.layers.GRU(8), keras.layers.Dense(1)])\n"
-            "mirrored_model.compile(optimizer='adam', loss='mse')",
+            "where_to_run = {\n"
+            "    'create the model (its layers and their weights)': 'inside',\n"
+            "    'compile it with optimizer=\"adam\"': 'anywhere',\n"
+            "    'build its tf.data pipeline': 'anywhere',\n"
+            "    'call fit, then evaluate': 'anywhere',\n"
+            "}",
             "ex5-mirrored-model-check",
+            ("1 of 4 items are matched wrongly",),
         ),
     ],
     "10_variable_length_and_unrolling": [
@@ -669,6 +674,17 @@ RIGHT_ANSWERS = {
         # Translation named by the way it is done: an encoder–decoder (the reference names the
         # task, sequence-to-sequence, as the textbook does).
         ("ex1-families", _families_answer({TRANSLATION: "encoder–decoder"})),
+    ],
+    "11_distributed_training": [
+        # The placements built by code, in another order, typed with capitals and spaces.
+        (
+            "ex5-mirrored-model",
+            "where_to_run = dict.fromkeys(\n"
+            "    ['call fit, then evaluate', 'build its tf.data pipeline'], 'Anywhere'\n"
+            ")\n"
+            "where_to_run['compile it with optimizer=\"adam\"'] = ' INSIDE'\n"
+            "where_to_run['create the model (its layers and their weights)'] = 'Inside '",
+        ),
     ],
 }
 
@@ -834,3 +850,47 @@ def test_malformed_metadata_in_a_submission_is_graded_not_a_crash(
     report = grader.grade(path, notebooks_dir=course, cell_timeout=20, timeout=120)
     assert _earned(report) == expected, report.table()
     assert all(len(line) <= TABLE_WIDTH for line in report.table().splitlines()[1:])
+
+
+def test_a_patched_encoder_earns_nothing_for_notebook_11s_placements(tmp_path, monkeypatch):
+    """Notebook 11's exercise 5 once trusted a flag that the answer kernel computed ("built under
+    the strategy"), and a patched encoder forged it. Its answer is now data that the check kernel
+    reads itself: an answer kernel whose encoder adds those claims to everything it sends still
+    earns nothing for wrong placements. The patch, made in exercise 1's answer, provably runs:
+    it also sends exercise 1's global batch of 256 as 255, which fails that check."""
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    forged_encoder = (
+        "global_batch = 64 * 4\n"
+        "steps_per_epoch = -(-100_000 // global_batch)\n"
+        "from course_utils.grading import handover\n"
+        "encode = handover.Encoder.encode\n\n\n"
+        "def forged(self, value, depth=0):\n"
+        "    if type(value) is int and value == 256:\n"
+        "        value = 255\n"
+        "    data = encode(self, value, depth)\n"
+        "    if isinstance(data, dict):\n"
+        "        data.update(distributed=True, optimizer_distributed=True, correct=True)\n"
+        "    return data\n\n\n"
+        "handover.Encoder.encode = forged"
+    )
+    wrong_placements = (
+        "where_to_run = {\n"
+        "    'create the model (its layers and their weights)': 'inside',\n"
+        "    'compile it with optimizer=\"adam\"': 'anywhere',\n"
+        "    'build its tf.data pipeline': 'anywhere',\n"
+        "    'call fit, then evaluate': 'anywhere',\n"
+        "}"
+    )
+    nb = nbformat.read(ROOT / "notebooks" / "11_distributed_training.ipynb", as_version=4)
+    _answers(nb, **{"ex1-global-batch": forged_encoder, "ex5-mirrored-model": wrong_placements})
+    path = tmp_path / "11_distributed_training.ipynb"
+    nbformat.write(nb, path)
+    report = grader.grade(path, notebooks_dir=ROOT / "notebooks", cell_timeout=300, timeout=600)
+    earned = _earned(report)
+    assert earned["ex5-mirrored-model-check"] == 0, report.table()
+    assert "1 of 4 items are matched wrongly" in _failure(report, "ex5-mirrored-model-check")
+    assert earned["ex1-global-batch-check"] == 0, report.table()  # the patch ran
+    assert "the global batch size is 255" in _failure(report, "ex1-global-batch-check")
+    others = [q for q in report.questions if q.grade_id not in ("ex1-global-batch-check",
+              "ex5-mirrored-model-check")]  # fmt: skip
+    assert others and all(q.earned == q.points for q in others), report.table()

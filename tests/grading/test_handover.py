@@ -61,16 +61,23 @@ def test_a_model_comes_back_with_its_weights_and_compilation():
     assert back.optimizer.clipnorm == 1.0 and back is not model
 
 
-def test_a_model_built_under_a_strategy_is_rebuilt_under_the_lessons_strategy():
+def test_a_model_is_rebuilt_the_same_way_whatever_the_answer_kernel_claims_about_it():
+    """Where a model was built is a property the answer kernel computes, so a claim it could
+    forge: none is sent, and one added beside the configuration and weights changes nothing, even
+    with a strategy in the check kernel's namespace."""
     strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
     with strategy.scope():
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-    model.compile(optimizer="adam", loss="mse")  # outside the scope
+        model.compile(optimizer="adam", loss="mse")
     data = json.loads(json.dumps(handover.Encoder([]).encode(model)))
-    assert data["distributed"] and not data["optimizer_distributed"]
-    back = handover.decode(data, {"strategy": strategy})
-    assert all(strategy.extended.variable_created_in_scope(v.value) for v in back.weights)
-    assert back.optimizer._distribution_strategy is not strategy
+    assert set(data) == {"$", "object", "weights"}
+    claims = {"distributed": True, "optimizer_distributed": True, "built_in_scope": True}
+    x = np.ones((2, 3), "float32")
+    for sent in (data, {**data, **claims}):
+        back = handover.decode(sent, {"strategy": strategy})
+        assert not any(strategy.extended.variable_created_in_scope(v.value) for v in back.weights)
+        assert back.distribute_strategy is not strategy
+        np.testing.assert_allclose(back(x), model(x), atol=1e-6)
 
 
 class Anything:

@@ -142,8 +142,8 @@ def test_checksums_are_the_ones_tensorflow_datasets_publishes():
     moving = _published_checksums("moving_mnist")
     url = f"{videos.MOVING_MNIST_BASE_URL}/{videos.MOVING_MNIST_FILE}"
     assert moving[url] == ["819200096", videos.MOVING_MNIST_SHA256]
-    sizes = [int(size) for size, _ in _published_checksums("ucf101").values()]
-    assert videos.UCF101_ZIP_BYTES in sizes
+    ucf101 = _published_checksums("ucf101")
+    assert int(ucf101[videos.UCF101_URL][0]) == videos.UCF101_ZIP_BYTES
 
 
 # --- UCF101 ---------------------------------------------------------------------------------------
@@ -172,6 +172,7 @@ def test_ucf101_through_tensorflow_datasets(data_dir, monkeypatch):
     import tensorflow_datasets as tfds
 
     monkeypatch.setattr(videos.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(videos, "_unreachable", lambda url: None)
     with tfds.testing.mock_data(num_examples=3):
         dataset, names = videos.load_ucf101("download", split="train", frames=5, size=12)
         examples = list(dataset)
@@ -187,12 +188,40 @@ def test_ucf101_unavailable_offline_or_without_ffmpeg(data_dir, monkeypatch, cap
     with pytest.raises(DatasetUnavailable, match="COURSE_OFFLINE=1"):
         videos.load_ucf101("download")
     monkeypatch.delenv("COURSE_OFFLINE")
+    monkeypatch.setattr(videos, "_unreachable", lambda url: None)  # the network is there
     with mock.patch.object(videos.shutil, "which", return_value=None):
-        with pytest.raises(DatasetUnavailable, match="ffmpeg"):
+        with pytest.raises(DatasetUnavailable, match="needs the `ffmpeg` program") as info:
             videos.load_ucf101("download")
+        assert "network" not in str(info.value)
         dataset, names = videos.load_ucf101("auto", frames=4, size=8)
     assert names == videos.CLASS_NAMES
     assert "UCF101: the real dataset is unavailable" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("ffmpeg", [None, "/usr/bin/ffmpeg"])
+def test_ucf101_without_a_network_names_the_network_first(data_dir, monkeypatch, ffmpeg):
+    """Offline, the missing network is the reason; a missing ffmpeg comes second, if at all."""
+    monkeypatch.setattr(videos, "_unreachable", lambda url: "Name or service not known")
+    monkeypatch.setattr(videos.shutil, "which", lambda name: ffmpeg)
+    with pytest.raises(DatasetUnavailable) as info:
+        videos.load_ucf101("download")
+    message = str(info.value)
+    assert "building it needs the network: its 6.5 GiB of videos come from " in message
+    assert "storage.googleapis.com, which cannot be reached (Name or service not known)" in message
+    assert "source='embedded', or COURSE_OFFLINE=1" in message
+    if ffmpeg:
+        assert "ffmpeg" not in message
+    else:
+        assert message.index("network") < message.index("Building it also needs the `ffmpeg`")
+
+
+def test_an_unreachable_server_says_why(http_server):
+    base_url, _ = http_server
+    assert videos._unreachable(f"{base_url}/any.zip") is None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]  # nothing listens there once it is closed
+    assert videos._unreachable(f"http://127.0.0.1:{closed}/any.zip") == "Connection refused"
 
 
 @pytest.mark.parametrize(
