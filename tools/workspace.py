@@ -30,8 +30,8 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbgrader.utils import is_grade, is_solution
 
+from course_utils.grading import cells
 from course_utils.grading.release import student_version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,9 @@ UPDATE_SUFFIX = ".course-update.ipynb"
 def learner_copy(nb):
     """The student version of ``nb`` with the outputs of the cells above its first exercise."""
     copy = student_version(nb)
-    exercise_cells = [i for i, cell in enumerate(nb.cells) if is_solution(cell) or is_grade(cell)]
+    exercise_cells = [
+        i for i, cell in enumerate(nb.cells) if cells.is_answer(cell) or cells.is_test(cell)
+    ]
     first_exercise = min(exercise_cells, default=len(nb.cells))
     for lesson, learner in zip(nb.cells[:first_exercise], copy.cells, strict=False):
         if lesson.get("id") != learner.get("id"):
@@ -166,9 +168,9 @@ def solution(notebook, exercise):
     """(grade id, code): the reference solution of ``exercise`` ("ex2", "2" or a grade id) in the
     instructor's ``notebook``, without nbgrader's markers."""
     answers = {
-        cell.metadata.nbgrader.grade_id: cell.source
+        cells.grade_id(cell): cell.source
         for cell in nbformat.read(notebook, as_version=4).cells
-        if is_solution(cell)
+        if cells.is_answer(cell)
     }
     wanted = f"ex{exercise}" if str(exercise).isdigit() else str(exercise)
     found = [grade_id for grade_id in answers if wanted in (grade_id, grade_id.split("-")[0])]

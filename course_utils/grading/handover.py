@@ -142,7 +142,7 @@ def _keras_object(value, keras):
 # ----------------------------------------------------------------------------- decoding
 
 
-def decode(data, namespace=None, depth=0):
+def decode(data, depth=0):
     """The value ``data`` describes, rebuilt in this kernel. Raises ``ValueError`` on data
     that no :class:`Encoder` writes."""
     if depth > MAX_DEPTH + 2:
@@ -150,16 +150,16 @@ def decode(data, namespace=None, depth=0):
     if data is None or type(data) in (bool, int, str):
         return data
     if type(data) is list:
-        return [decode(d, namespace, depth + 1) for d in data]
+        return [decode(d, depth + 1) for d in data]
     if type(data) is not dict or not isinstance(data.get("$"), str):
         raise ValueError("the hand-over holds something that is not data")
     kind = data["$"]
     if kind == "float":
         return float(data["repr"])
     if kind == "tuple":
-        return tuple(decode(d, namespace, depth + 1) for d in data["items"])
+        return tuple(decode(d, depth + 1) for d in data["items"])
     if kind == "dict":
-        return {decode(k, namespace, depth + 1): decode(v, namespace, depth + 1)
+        return {decode(k, depth + 1): decode(v, depth + 1)
                 for k, v in data["items"]}  # fmt: skip
     if kind == "array":
         return _from_npy(data["npy"])
@@ -167,10 +167,10 @@ def decode(data, namespace=None, depth=0):
         return _from_npy(data["npy"])[()]
     if kind == "function":
         return RemoteFunction(int(data["id"]), str(data["name"]))
-    return _decode_library_value(kind, data, namespace, depth)
+    return _decode_library_value(kind, data, depth)
 
 
-def _decode_library_value(kind, data, namespace, depth):
+def _decode_library_value(kind, data, depth):
     import tensorflow as tf
 
     if kind == "tensor":
@@ -179,8 +179,8 @@ def _decode_library_value(kind, data, namespace, depth):
         splits = [_from_npy(s) for s in data["splits"]]
         return tf.RaggedTensor.from_nested_row_splits(_from_npy(data["values"]), splits)
     if kind == "dataset":
-        elements = [decode(e, namespace, depth + 1) for e in data["elements"]]
-        specs = tuple(_spec(*decode(s, namespace, depth + 1)) for s in data["specs"])
+        elements = [decode(e, depth + 1) for e in data["elements"]]
+        specs = tuple(_spec(*decode(s, depth + 1)) for s in data["specs"])
         signature = specs if data["tuple"] else specs[0]
         return tf.data.Dataset.from_generator(lambda: iter(elements), output_signature=signature)
     if kind == "keras":
@@ -249,7 +249,7 @@ class RemoteFunction:
         if "error" in reply:
             kind, message = [*map(str, reply["error"]), "", ""][:2]
             raise _answer_error(self.__name__, kind, message)
-        return decode(reply.get("value"), _user_namespace())
+        return decode(reply.get("value"))
 
 
 def _encodable(text):
@@ -295,7 +295,7 @@ def receive(names):
         namespace.pop(name, None)
         if name in reply.get("values", {}):
             try:
-                namespace[name] = decode(reply["values"][name], namespace)
+                namespace[name] = decode(reply["values"][name])
             except Exception as error:  # a configuration Keras refuses, a corrupt array...
                 failed.append(f"{name} could not be rebuilt for the checks: {error}")
     if failed:

@@ -19,7 +19,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from course_utils import grading
-from course_utils.grading import grader, submission
+from course_utils.grading import cells, grader, submission
 from course_utils.grading.cli import main
 from course_utils.grading.release import student_version
 from course_utils.grading.report import TABLE_WIDTH, Question, Report
@@ -42,17 +42,15 @@ def course(tmp_path_factory):
 def _answers(nb, **replacements):
     """``nb`` with the answer cells named in ``replacements`` given new sources."""
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in replacements:
-            cell.source = replacements[grade_id]
+        if cells.is_answer(cell) and cells.grade_id(cell) in replacements:
+            cell.source = replacements[cells.grade_id(cell)]
     return nb
 
 
 def _tests(nb, **replacements):
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("grade") and grade_id in replacements:
-            cell.source = replacements[grade_id]
+        if cells.is_test(cell) and cells.grade_id(cell) in replacements:
+            cell.source = replacements[cells.grade_id(cell)]
     return nb
 
 
@@ -103,7 +101,7 @@ def edited_test_cell():
 
 def deleted_test_cell():
     nb = _answers(reference(), **{"answer-ex1": "answer = 41"})
-    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "ex1"]
+    nb.cells = [c for c in nb.cells if cells.grade_id(c) != "ex1"]
     return nb
 
 

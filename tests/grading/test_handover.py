@@ -19,10 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def _round_trip(value, namespace=None):
+def _round_trip(value):
     functions = []
     data = handover.Encoder(functions).encode(value)
-    return handover.decode(json.loads(json.dumps(data)), namespace)
+    return handover.decode(json.loads(json.dumps(data)))
 
 
 @pytest.mark.parametrize(
@@ -63,8 +63,7 @@ def test_a_model_comes_back_with_its_weights_and_compilation():
 
 def test_a_model_is_rebuilt_the_same_way_whatever_the_answer_kernel_claims_about_it():
     """Where a model was built is a property the answer kernel computes, so a claim it could
-    forge: none is sent, and one added beside the configuration and weights changes nothing, even
-    with a strategy in the check kernel's namespace."""
+    forge: none is sent, and one added beside the configuration and weights changes nothing."""
     strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
     with strategy.scope():
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
@@ -74,7 +73,7 @@ def test_a_model_is_rebuilt_the_same_way_whatever_the_answer_kernel_claims_about
     claims = {"distributed": True, "optimizer_distributed": True, "built_in_scope": True}
     x = np.ones((2, 3), "float32")
     for sent in (data, {**data, **claims}):
-        back = handover.decode(sent, {"strategy": strategy})
+        back = handover.decode(sent)
         assert not any(strategy.extended.variable_created_in_scope(v.value) for v in back.weights)
         assert back.distribute_strategy is not strategy
         np.testing.assert_allclose(back(x), model(x), atol=1e-6)

@@ -13,6 +13,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from course_utils.grading import cells
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "03_return_sequences"
 WRONG_CLASSIFIER = (  # a sequence out, not a vector
@@ -66,9 +68,8 @@ def submit(course, student, answers):
     released = course / "release" / "ps1" / f"{NOTEBOOK}.ipynb"
     nb = nbformat.read(released, as_version=4)
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
+        if cells.grade_id(cell) in answers:
+            cell.source = answers[cells.grade_id(cell)]
     path = course / "submitted" / student / "ps1" / f"{NOTEBOOK}.ipynb"
     path.parent.mkdir(parents=True)
     nbformat.write(nb, path)

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils.grading import grader, run, sandbox
+from course_utils.grading import cells, grader, run, sandbox
 from tests.fixtures.tiny_course import source_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,9 +30,8 @@ FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
 def _submission(tmp_path, **answers):
     nb = source_notebook()
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
+        if cells.grade_id(cell) in answers:
+            cell.source = answers[cells.grade_id(cell)]
     path = tmp_path / "submission" / "tiny.ipynb"
     path.parent.mkdir(exist_ok=True)
     nbformat.write(nb, path)
