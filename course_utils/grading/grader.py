@@ -73,7 +73,7 @@ def grade(
         processes.end_descendants()  # detached children too: nothing outlives the grading
         notes += protected.restore()
     if not sandbox.available():
-        notes.append(sandbox.FALLBACK_NOTE)
+        notes.append(sandbox.fallback_note())
     sources = {cells.grade_id(c): c for c in tests}
     questions = score(plan, outcome, sources, stubbed, deadline_hit)
     return Report(str(submission_path), str(source_path), questions, notes)

@@ -32,10 +32,15 @@ SHARED_MEMORY = 256 * 2**20  # its /dev/shm (a tmpfs)
 PROCESSES = 4096  # processes and threads of its user (RLIMIT_NPROC)
 PASSED_ON = ("COURSE_", "TF_", "KERAS_", "OMP_", "MKL_", "CUDA_VISIBLE_DEVICES", "PYTHONHASHSEED")
 
-FALLBACK_NOTE = (
-    "the answers ran without a sandbox (bubblewrap is missing or cannot run here): the checks "
-    "still ran in a kernel of their own, but the answers could read and write what this user can"
-)
+
+def fallback_note():
+    """The report's note when the answers ran without the sandbox."""
+    who = "as root, " if os.geteuid() == 0 else ""
+    return (
+        f"the answers ran {who}without a sandbox (bubblewrap, prlimit or setpriv is missing or "
+        "cannot run here): the checks still ran in a kernel of their own, but the answers could "
+        "read and write what this user can"
+    )
 
 
 def kernel_user():
