@@ -68,6 +68,8 @@ def test_the_grader_s_environment_stays_the_grader_s(mode, course, tmp_path, mon
         _submission(tmp_path, **{"answer-ex1": _probe("'GRADER_TOKEN' not in os.environ")}), course
     )
     assert earned["ex1"] == 1, report.table()
+    unboxed = [note for note in report.notes if "without a sandbox" in note]
+    assert bool(unboxed) == (mode == "no sandbox"), report.notes
 
 
 def test_memory_and_disk_are_bounded(boxed, course, tmp_path):
