@@ -15,6 +15,9 @@ from course_utils.grading.kernel import Kernel, KernelLost, KernelStartError, en
 from course_utils.grading.submission import GradingError
 
 PACKAGE_DIR = Path(course_utils.__file__).resolve().parent
+# Both kernels run the lesson on the CPU, so that its cells compute the same in each (the sandbox
+# holds no GPU device, and a GPU would make the other kernel's profile `full`).
+SAME_DEVICE = {"CUDA_VISIBLE_DEVICES": ""}
 
 
 @dataclass
@@ -185,7 +188,7 @@ def _start_answer(folder, lib, kernels):
         os.chown(reply, *user)
     if not prefix:
         scratch.mkdir()
-    env = sandbox.environment(lib, "/tmp" if prefix else scratch)
+    env = {**sandbox.environment(lib, "/tmp" if prefix else scratch), **SAME_DEVICE}
     kernels.append(Kernel(channel, env=env, prefix=prefix, user=user))
     return kernels[-1], reply
 
@@ -194,7 +197,9 @@ def _start_check(folder, lib, kernels):
     """The check kernel, whose writable places (temporary files, caches) are all in ``folder``."""
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
     own = {"TMPDIR": "tmp", "MPLCONFIGDIR": "mpl", "IPYTHONDIR": "ipython"}
-    env = environment(lib, {name: str(folder / sub) for name, sub in own.items()})
+    env = environment(
+        lib, {**SAME_DEVICE, **{name: str(folder / sub) for name, sub in own.items()}}
+    )
     kernels.append(Kernel(folder, env=env))
     return kernels[-1]
 

@@ -62,10 +62,14 @@ def test_the_answer_kernel_has_no_privilege_and_cannot_remount(boxed, course, tm
     assert earned["ex1"] == 1, report.table()
 
 
+# The grader's token is not passed on; the kernel runs on the CPU, as the check kernel does.
+GRADER_ENV_GONE = "'GRADER_TOKEN' not in os.environ and os.environ['CUDA_VISIBLE_DEVICES'] == ''"
+
+
 def test_the_grader_s_environment_stays_the_grader_s(mode, course, tmp_path, monkeypatch):
     monkeypatch.setenv("GRADER_TOKEN", "secret")
     earned, report = _earned(
-        _submission(tmp_path, **{"answer-ex1": _probe("'GRADER_TOKEN' not in os.environ")}), course
+        _submission(tmp_path, **{"answer-ex1": _probe(GRADER_ENV_GONE)}), course
     )
     assert earned["ex1"] == 1, report.table()
     unboxed = [note for note in report.notes if "without a sandbox" in note]
