@@ -9,6 +9,9 @@ it with :func:`png`::
     ax = fig.subplots()
     ax.plot(losses)
     fig                                  # the cell's value: shown once, as a PNG
+
+A figure is drawn at ``SCALE`` image pixels per CSS pixel and shown at its CSS size (``DPI`` CSS
+pixels per inch), in a cell's output as in a widget, so that it is sharp on high-density displays.
 """
 
 import io
@@ -16,13 +19,17 @@ import io
 from matplotlib.figure import Figure as _MatplotlibFigure
 
 DPI = 90  # CSS pixels per inch, in notebooks and widgets alike
+SCALE = 2  # image pixels per CSS pixel: sharp on high-density (2x) displays
 
 
 class Figure(_MatplotlibFigure):
-    """A matplotlib figure that Jupyter shows as a PNG when a cell ends with it."""
+    """A matplotlib figure that Jupyter shows as a PNG, at its CSS size, when a cell ends with it."""
 
     def _repr_png_(self):
-        return png(self)
+        """The PNG at ``SCALE`` image pixels per CSS pixel, and the CSS size to show it at."""
+        data = png(self)
+        width, height = css_size(data)
+        return data, {"width": width, "height": height}
 
 
 def new(**kwargs):
@@ -30,8 +37,16 @@ def new(**kwargs):
     return Figure(**kwargs)
 
 
-def png(fig, scale=1):
+def png(fig, scale=SCALE):
     """The PNG bytes of ``fig``, at ``scale`` image pixels per CSS pixel."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight", dpi=DPI * scale)
     return buffer.getvalue()
+
+
+def css_size(png, scale=SCALE):
+    """(width, height) in CSS pixels at which to show ``png``, bytes from :func:`png`."""
+    width, height = (
+        int.from_bytes(png[i : i + 4], "big") for i in (16, 20)
+    )  # IHDR, after the signature
+    return width // scale, height // scale

@@ -6,7 +6,7 @@ shows a static snapshot of its initial view, so the notebook reads well everywhe
 
 Figures are rendered at ``SCALE`` image pixels per CSS pixel and shown at their CSS size, both in
 the live widget (:class:`FigureImage`) and in the snapshot, so that they stay sharp on
-high-density displays.
+high-density displays, as :mod:`course_utils.figures` shows the figures that cells end with.
 """
 
 import base64
@@ -15,7 +15,7 @@ import ipywidgets
 
 from course_utils import figures
 
-SCALE = 2  # image pixels per CSS pixel
+SCALE = figures.SCALE  # image pixels per CSS pixel
 
 
 class Explorer(ipywidgets.VBox):
@@ -65,7 +65,7 @@ def figure_png(fig):
 
 def css_width(png):
     """The width in CSS pixels at which to show ``png`` (bytes from :func:`figure_png`)."""
-    return int.from_bytes(png[16:20], "big") // SCALE  # the IHDR chunk's width, after the signature
+    return figures.css_size(png)[0]
 
 
 class FigureImage(ipywidgets.Image):
