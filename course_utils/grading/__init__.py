@@ -11,9 +11,12 @@ import math
 
 import numpy as np
 
-from course_utils.grading import unanswered
+from course_utils.grading import feedback
+from course_utils.grading.feedback import expect_error  # noqa: F401 (for lesson cells)
 
-unanswered.install()  # in IPython, an unanswered exercise fails with one line saying so
+# In IPython, an unanswered exercise, a name that a cell above defines (after a restart), an
+# interrupt and an error shown on purpose (expect_error) fail with one line (see feedback.py).
+feedback.install()
 
 
 def _fail(message):

@@ -1,55 +1,143 @@
-"""One line of feedback, instead of a traceback, for an exercise that is not answered yet.
+"""One line of feedback, instead of a traceback, for the errors a learner meets on purpose or by habit.
 
-In a student version each answer is nbgrader's stub, ``raise NotImplementedError()``, and its check
-cell then meets a name that the answer would have defined. :func:`install` makes IPython show
-either case as one line that says what to do; every other error keeps its usual traceback. The
-cell still fails, so graders and ``raises-exception`` cells see the same error as before.
+:func:`install` (run when a notebook's setup cell imports ``course_utils.grading``) makes IPython
+show these errors as one line that says what happened and what to do:
+
+- an exercise not answered yet: nbgrader's stub, ``raise NotImplementedError()``, or a cell that
+  meets a name its answer would have defined;
+- a name that an earlier cell of the notebook defines, met after a kernel restart: which cell, and
+  to run the cells above first. The notebook is known when JupyterLab started the kernel (it sets
+  ``JPY_SESSION_NAME`` to the notebook's path); elsewhere (nbval, nbclient) the traceback stays;
+- an interrupt (Kernel ▸ Interrupt), TensorFlow's code included: where the cell stopped;
+- an error that a lesson cell shows on purpose, inside ``with grading.expect_error():``.
+
+Every other error keeps its usual traceback, as does a learner's own typo in an answer. The cell
+still fails with the same exception, so graders, nbval and ``raises-exception`` cells see the same
+error as before, and ``%tb`` in the next cell prints its full traceback.
 """
 
+import ast
+import json
 import linecache
+import os
+import re
 import sys
+from pathlib import Path
 
 STUB = "raise NotImplementedError()"
 STUB_HINT = f"write your answer in place of `{STUB}`, run that cell, then its check."
+RUN_ABOVE = "run the cells above first: Run ▸ Run All Above Selected Cell."
+ON_PURPOSE = "(the error this cell shows on purpose; `%tb` in a new cell prints its traceback)"
 _RED, _PLAIN = "\x1b[0;31m", "\x1b[0m"
+_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
+_KERAS_MESSAGE = re.compile(r"\x1b\[1m(.*?)\x1b\[0m", re.S)  # Keras writes a layer's error in bold
 
 
 def install(shell=None):
-    """Show unanswered exercises as one line in ``shell`` (IPython's, when there is one)."""
+    """Show the errors above as one line in ``shell`` (IPython's, when there is one)."""
     if shell is None:
         ipython = sys.modules.get("IPython")
         shell = ipython.get_ipython() if ipython else None
-    if shell is None or getattr(shell, "_unanswered_installed", False):
+    if shell is None or getattr(shell, "_feedback_installed", False):
         return
-    shell.set_custom_exc((NotImplementedError, NameError), _show)
-    shell._unanswered_installed = True
+    shell.set_custom_exc((NotImplementedError, NameError, KeyboardInterrupt), _show)
+    shell._feedback_installed = True
+
+
+class expect_error:  # lower case: it reads as a function in a cell, `with expect_error():`
+    """``with grading.expect_error():`` around code that fails on purpose, to show its error.
+
+    The error still ends the cell, shown in one line, ``TypeName: message``, and a second line
+    that says it is on purpose. Code that does not fail raises ``AssertionError``: the
+    demonstration no longer holds.
+    """
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, etype, error, tb):
+        if etype is None:
+            failure = AssertionError(
+                "this cell should fail, to show an error, but it ran without one: "
+                "what it demonstrates no longer holds."
+            )
+            raise _one_line(failure, summary(failure))
+        if issubclass(etype, Exception) and not hasattr(error, "_render_traceback_"):
+            _one_line(error, summary(error), ON_PURPOSE)
+        return False  # the error goes on, and ends the cell
+
+
+def summary(error):
+    """``TypeName: message`` on one line, without terminal colours; of a Keras layer's error, the
+    message proper (the line after "Exception encountered when calling ...")."""
+    text = str(error)
+    keras_message = _KERAS_MESSAGE.search(text)
+    if keras_message:
+        text = keras_message.group(1)
+    lines = [line.strip() for line in _COLOURS.sub("", text).splitlines() if line.strip()]
+    name = f"{_RED}{type(error).__name__}{_PLAIN}"
+    return f"{name}: {lines[0]}" if lines else name
 
 
 def message(shell, error, tb):
-    """What to do, if ``error`` (with traceback ``tb``) comes from an unanswered exercise."""
-    frames = []
+    """The line IPython shows for ``error`` (raised with traceback ``tb``), or ``None`` to show its
+    traceback."""
+    frames = []  # the frames of code typed in the notebook's cells, not a library's
+    innermost = tb
     while tb is not None:
-        if tb.tb_frame.f_globals is shell.user_ns:  # code typed in a cell, not a library's
+        if tb.tb_frame.f_globals is shell.user_ns:
             frames.append(tb)
-        tb = tb.tb_next
+        innermost, tb = tb, tb.tb_next
+    if isinstance(error, KeyboardInterrupt):
+        where = f"at `{_line(frames[-1])}`" if frames else "before its end"
+        return (
+            f"{_RED}interrupted{_PLAIN}: the cell stopped {where}; `%tb` shows the full traceback."
+        )
     if not frames:
         return None
-    innermost = _line(frames[-1])
-    if isinstance(error, NotImplementedError) and innermost == STUB:
-        return STUB_HINT
+    if isinstance(error, NotImplementedError) and _line(frames[-1]) == STUB:
+        return f"{_RED}not answered yet{_PLAIN}: {STUB_HINT}"
+    name = getattr(error, "name", None)
+    if type(error) is not NameError or not name or innermost is not frames[-1]:
+        return None
     cell = _source(frames[0])
-    if isinstance(error, NameError) and "grading.check" in cell:
+    defined = _defined_above(shell, name, cell)
+    if defined is not None:
+        role, section, first, unanswered = defined
+        if role == "answer" and unanswered:
+            return (
+                f"{_RED}not answered yet{_PLAIN}: `{name}` is your answer to the exercise "
+                f"{section or 'above'}: write it, run it, then this cell."
+            )
+        where = f"the {role} cell {f'under {section} ' if section else ''}that starts `{first}`"
+        return f"{summary(error)}: it is defined by {where}; {RUN_ABOVE}"
+    if "grading.check" in cell:
         return (
-            f"`{error.name}` is not defined: write the answer cell above, run it, then this check."
+            f"{_RED}not answered yet{_PLAIN}: `{name}` is not defined: write the answer cell "
+            "above, run it, then this check."
         )
     return None
 
 
 def _show(shell, etype, value, tb, tb_offset=None):
-    hint = message(shell, value, tb)
-    if hint is not None:
-        value._render_traceback_ = lambda: [f"{_RED}not answered yet{_PLAIN}: {hint}"]
+    try:
+        line = None if hasattr(value, "_render_traceback_") else message(shell, value, tb)
+    except Exception:  # never lose the error itself to a fault of this module
+        line = None
+    if line is not None:
+        _one_line(value, line)
     shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+
+
+def _one_line(error, *lines):
+    """Make IPython show ``error`` as ``lines``, once: ``%tb`` then prints its full traceback."""
+
+    def render():
+        del error._render_traceback_
+        return list(lines)
+
+    error._render_traceback_ = render
+    return error
 
 
 def _line(tb):
@@ -59,3 +147,88 @@ def _line(tb):
 
 def _source(tb):
     return "".join(linecache.getlines(tb.tb_frame.f_code.co_filename))
+
+
+# The notebook, when the front end names it.
+
+
+def _defined_above(shell, name, running):
+    """Where the notebook defines ``name`` before the cell whose code is ``running`` (anywhere,
+    when that cell is not found, say edited since the notebook was saved), as ``(role, section,
+    first line, unanswered)``: ``role`` is "answer" for an exercise's answer cell, else "lesson",
+    ``section`` the heading above it, and ``unanswered`` says that an answer cell holds the stub.
+    ``None`` when the notebook is not known or defines no such name."""
+    cells = _notebook_cells()
+    if cells is None:
+        return None
+    code = [(i, c) for i, c in enumerate(cells) if c.get("cell_type") == "code"]
+    sources = {i: shell.transform_cell(_text(c.get("source", ""))).strip() for i, c in code}
+    here = next((i for i, _ in code if sources[i] == running.strip()), len(cells))
+    found = None
+    for i, cell in code:
+        if i >= here:
+            break
+        names = _bound(sources[i])
+        answer = bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+        if answer:
+            names |= set(cell.get("metadata", {}).get("course", {}).get("hands_over") or [])
+        if name in names:
+            found = (i, answer)
+    if found is None:
+        return None
+    i, answer = found
+    first = next(iter(sources[i].splitlines()), "")
+    first = first if len(first) <= 50 else first[:49] + "…"
+    role = "answer" if answer else "lesson"
+    return role, _section(cells[:i]), first, answer and STUB in sources[i]
+
+
+def _notebook_cells():
+    """The saved cells of the notebook this kernel runs, or ``None`` when it is not known."""
+    session = os.environ.get("JPY_SESSION_NAME")
+    if not session:
+        return None
+    for path in (Path(session), Path.cwd() / Path(session).name):
+        if path.suffix == ".ipynb" and path.is_file():
+            try:
+                cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
+            return cells if isinstance(cells, list) else None
+    return None
+
+
+def _section(cells):
+    """The last heading of ``cells``, in quotes, or ``None``."""
+    for cell in reversed(cells):
+        if cell.get("cell_type") == "markdown":
+            titles = [line for line in _text(cell["source"]).splitlines() if line.startswith("#")]
+            if titles:
+                return f"“{titles[-1].lstrip('#').strip()}”"
+    return None
+
+
+def _bound(code):
+    """The names that code binds at its top level: assignments, imports, functions, classes, loop
+    and ``with`` targets (not the names inside its functions or comprehensions)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    names, todo = set(), [tree]
+    while todo:
+        for node in ast.iter_child_nodes(todo.pop()):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif not isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp):
+                if not isinstance(node, ast.GeneratorExp):
+                    todo.append(node)
+    return names
+
+
+def _text(source):
+    return "".join(source) if isinstance(source, list) else str(source)

@@ -3,14 +3,17 @@
 A student version has every solution region replaced by nbgrader's stub (``# YOUR CODE HERE`` then
 ``raise NotImplementedError()``), hidden tests removed, outputs cleared and test cells locked, just
 as ``nbgrader generate_assignment`` makes them, but with no nbgrader database or course directory.
-Its answer and check cells are also tagged ``raises-exception``, so that Run All in JupyterLab goes
-on past an unanswered exercise instead of stopping there.
+Its answer and check cells are also tagged ``raises-exception``, and so are the lesson cells that
+read an answer's names, so that Run All in JupyterLab goes on past an unanswered exercise instead
+of stopping there.
 """
 
+import ast
 import copy
 from pathlib import Path
 
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 from nbgrader.preprocessors import (
     CheckCellMetadata,
     ClearHiddenTests,
@@ -43,11 +46,29 @@ def student_version(nb):
             nb, resources = step().preprocess(nb, resources)
         except RuntimeError as error:  # nbgrader's word for a malformed solution or test region
             raise ValueError(f"{step.__name__}: {error}") from None
+    answers = set()  # the names that the answers so far hand over
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
-        if (cells.is_answer(cell) or cells.is_test(cell)) and "raises-exception" not in tags:
+        exercise = cells.is_answer(cell) or cells.is_test(cell)
+        if (exercise or _reads(cell, answers)) and "raises-exception" not in tags:
             cell.metadata["tags"] = [*tags, "raises-exception"]
+        if cells.is_answer(cell):
+            answers.update(cells.hands_over(cell) or [])
     return nb
+
+
+def _reads(cell, names):
+    """Whether the code cell ``cell`` reads one of ``names``."""
+    if cell.cell_type != "code" or not names:
+        return False
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(cell.source))
+    except SyntaxError:
+        return False
+    return any(
+        isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in names
+        for n in ast.walk(tree)
+    )
 
 
 def release(notebooks, out_dir):

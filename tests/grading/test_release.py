@@ -76,6 +76,36 @@ def test_a_student_version_runs_top_to_bottom_with_feedback(tmp_path):
     assert "tags" not in lesson.metadata, "only answer and check cells are tagged"
 
 
+def test_a_lesson_cell_reading_an_unanswered_answer_says_so_and_run_all_goes_on(
+    tmp_path, monkeypatch
+):
+    """Tagged raises-exception like the exercise cells, a lesson cell that reads an answer's name
+    lets Run All go on; in a kernel that knows its notebook (JupyterLab names it in
+    JPY_SESSION_NAME) it says in one line which answer to write."""
+    nb = source_notebook()
+    nb.cells[4:4] = [
+        nbformat.v4.new_markdown_cell("## With your answer"),
+        nbformat.v4.new_code_cell("print('twice the answer:', 2 * answer)"),
+    ]
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(student_version(nb), path)
+    student = nbformat.read(path, as_version=4)
+    lesson = student.cells[5]
+    assert lesson.metadata["tags"] == ["raises-exception"]
+    assert "tags" not in student.cells[7].metadata, "a lesson cell that reads no answer is not"
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    NotebookClient(
+        student, allow_errors=False, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    assert [o.traceback for o in lesson.outputs] == [
+        [
+            "\x1b[0;31mnot answered yet\x1b[0m: `answer` is your answer to the exercise “A tiny "
+            "notebook for the grader's tests”: write it, run it, then this cell."
+        ]
+    ]
+    assert student.cells[7].outputs[0].text == "a lesson cell runs between exercises\n"
+
+
 def test_release_refuses_to_write_over_the_solutions(tmp_path):
     path = tmp_path / "tiny.ipynb"
     nbformat.write(source_notebook(), path)

@@ -129,7 +129,7 @@ def test_the_answers_kernel_holds_nothing_of_the_grader(course, tmp_path):
     probe = (
         "import sys\n"
         "found = [n for n in sys.modules if n.startswith('course_utils.grading.')\n"
-        "         and n != 'course_utils.grading.unanswered']\n"
+        "         and n != 'course_utils.grading.feedback']\n"
         "found += [n for n in globals() if n.startswith('__course')]\n"
         "answer = 42 if not found else 41"
     )
