@@ -26,8 +26,14 @@ $(STAMP): pyproject.toml $(LOCK) tools/venv_bin_on_path.pth
 	cp tools/venv_bin_on_path.pth "$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
 	@touch $@
 
+# Every kernel of .venv reads IPython's configuration there: it loads course_utils/feedback.py as it
+# starts, so that a restarted kernel shows its errors in one line before the setup cell has run.
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
+$(KERNEL_CONFIG): tools/ipython_kernel_config.py | $(STAMP)
+	@mkdir -p $(@D) && cp $< $@
+
 # Fails, saying how to rebuild, when .venv's packages are not the locked versions.
-venv-check: $(STAMP)
+venv-check: $(STAMP) $(KERNEL_CONFIG)
 	@$(PY) tools/check_venv.py $(LOCK)
 
 # Rebuilds .venv from scratch with the locked versions.
@@ -42,7 +48,7 @@ venv:
 # and workspaces kept in .lab/, not in the home folder. INSTRUCTOR=1 opens the instructor's
 # notebooks (notebooks/) with nbgrader on. A folder that a running server serves is refused.
 LAB_FOLDER = $(if $(INSTRUCTOR),notebooks,$(WORKSPACE))
-lab: $(STAMP)
+lab: $(STAMP) $(KERNEL_CONFIG)
 	@$(PY) tools/check_venv.py $(LOCK) --warn
 	@$(PY) tools/lab_guard.py $(LAB_FOLDER)
 	$(if $(INSTRUCTOR),,@$(PY) tools/workspace.py prepare $(WORKSPACE))

@@ -11,11 +11,12 @@ import math
 
 import numpy as np
 
-from course_utils.grading import feedback
-from course_utils.grading.feedback import expect_error  # noqa: F401 (for lesson cells)
+from course_utils import feedback
+from course_utils.feedback import expect_error  # noqa: F401 (for lesson cells)
 
 # In IPython, an unanswered exercise, a name that a cell above defines (after a restart), an
-# interrupt and an error shown on purpose (expect_error) fail with one line (see feedback.py).
+# interrupt and an error shown on purpose (expect_error) fail with one line (see feedback.py), in
+# kernels that did not load it when they started.
 feedback.install()
 
 

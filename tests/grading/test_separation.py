@@ -128,8 +128,7 @@ def test_the_answers_kernel_holds_nothing_of_the_grader(course, tmp_path):
     """No guard, no secret, no check: there is nothing in the answer's kernel to read or forge."""
     probe = (
         "import sys\n"
-        "found = [n for n in sys.modules if n.startswith('course_utils.grading.')\n"
-        "         and n != 'course_utils.grading.feedback']\n"
+        "found = [n for n in sys.modules if n.startswith('course_utils.grading.')]\n"
         "found += [n for n in globals() if n.startswith('__course')]\n"
         "answer = 42 if not found else 41"
     )

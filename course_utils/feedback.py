@@ -1,7 +1,6 @@
 """One line of feedback, instead of a traceback, for the errors a learner meets on purpose or by habit.
 
-:func:`install` (run when a notebook's setup cell imports ``course_utils.grading``) makes IPython
-show these errors as one line that says what happened and what to do:
+:func:`install` makes IPython show these errors as one line that says what happened and what to do:
 
 - an exercise not answered yet: nbgrader's stub, ``raise NotImplementedError()``, or a cell that
   meets a name its answer would have defined;
@@ -14,6 +13,11 @@ show these errors as one line that says what happened and what to do:
 Every other error keeps its usual traceback, as does a learner's own typo in an answer. The cell
 still fails with the same exception, so graders, nbval and ``raises-exception`` cells see the same
 error as before, and ``%tb`` in the next cell prints its full traceback.
+
+Every kernel of the course's environment loads this module as an IPython extension when it starts
+(``make`` installs ``tools/ipython_kernel_config.py`` into ``.venv``), so that a restarted kernel
+explains itself from its first cell on; elsewhere the setup cell installs it, when it imports
+``course_utils.grading``. It imports nothing of the course.
 """
 
 import ast
@@ -44,8 +48,14 @@ def install(shell=None):
     shell._feedback_installed = True
 
 
+def load_ipython_extension(shell):
+    """IPython's hook for ``--ext course_utils.feedback`` and the kernel configuration's
+    ``extensions``."""
+    install(shell)
+
+
 class expect_error:  # lower case: it reads as a function in a cell, `with expect_error():`
-    """``with grading.expect_error():`` around code that fails on purpose, to show its error.
+    """``with grading.expect_error():`` (``grading`` hands it on) around code that fails on purpose, to show its error.
 
     The error still ends the cell, shown in one line, ``TypeName: message``, and a second line
     that says it is on purpose. Code that does not fail raises ``AssertionError``: the

@@ -2,16 +2,20 @@
 (after a restart) and an interrupt; other errors, a learner's typo among them, keep their
 traceback."""
 
+import os
 import re
+import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from jupyter_client.manager import start_new_kernel
 
-from course_utils.grading import feedback
+from course_utils import feedback
 
+ROOT = Path(__file__).resolve().parents[1]
 RED, PLAIN = "\x1b[0;31m", "\x1b[0m"
 NOT_ANSWERED = f"{RED}not answered yet{PLAIN}: "
 
@@ -214,6 +218,35 @@ def test_a_notebook_that_cannot_be_read_keeps_the_traceback(shell, tmp_path, mon
     path.write_text("{not json", encoding="utf-8")
     shown = run(shell, LESSON[4], NameError)
     assert len(shown) > 2
+
+
+def test_a_restarted_kernel_explains_a_name_from_its_first_cell(tmp_path):
+    """A kernel of the course's environment loads feedback.py as it starts (make installs
+    tools/ipython_kernel_config.py into .venv), so a learner who restarts it and runs a cell of
+    the middle of a notebook, before the setup cell, is told which cell to run."""
+    installed = Path(sys.prefix) / "etc" / "ipython" / "ipython_kernel_config.py"
+    assert installed.is_file(), "make venv-check installs it; run make test"
+    assert installed.read_text() == (ROOT / "tools" / "ipython_kernel_config.py").read_text()
+    path = tmp_path / "lesson.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(c) if c.startswith("#") else nbformat.v4.new_code_cell(c)
+        for c in LESSON
+    ]
+    nbformat.write(nb, path)
+    env = {**os.environ, "JPY_SESSION_NAME": str(path)}
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(tmp_path), env=env)
+    try:
+        reply = client.execute_interactive(LESSON[4], timeout=60, output_hook=lambda m: None)
+        assert reply["content"]["ename"] == "NameError"
+        assert reply["content"]["traceback"] == [
+            f"{RED}NameError{PLAIN}: name 'rate_of_lesson' is not defined: it is defined by the "
+            "lesson cell under “Setup” that starts `import numpy as lesson_np`; run the cells "
+            "above first: Run ▸ Run All Above Selected Cell."
+        ]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
 
 
 # An interrupt.
