@@ -177,7 +177,9 @@ def check_matching(answers, expected, *, why=None, also=None, what="your matchin
         if _spelling(answers[k]) not in {_spelling(v) for v in (expected[k], *also.get(k, ()))}
     ]
     if wrong:
-        lines = [f"{len(wrong)} of {len(expected)} items are matched wrongly:"]
+        named = "; ".join(f"{k!r} is not {answers[k]!r}" for k in wrong)
+        # The first line names every wrong item: a grading report keeps a failure's first line.
+        lines = [f"{len(wrong)} of {len(expected)} items are matched wrongly: {named}."]
         lines += [f"- {k!r} is not {answers[k]!r}. {why.get(k, '')}".rstrip() for k in wrong]
         _fail("\n".join(lines))
     _ok(what)
@@ -196,6 +198,79 @@ def _recurrent(layer):
 
     inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
     return inner if isinstance(inner, keras.layers.RNN) else None
+
+
+# Layers that only apply an activation function: a model's structure counts them as part of the
+# layer whose output they transform (Dense then Softmax is a Dense with a softmax).
+_ACTIVATION_LAYERS = ("Activation", "Softmax", "ReLU", "LeakyReLU", "ELU")
+
+
+def _is_activation(layer):
+    return type(layer).__name__ in _ACTIVATION_LAYERS and not layer.weights
+
+
+def _graph_nodes(model):
+    """The nodes of ``model``'s computation (a functional model, or a Sequential model given an
+    Input), from inputs to outputs; ``None`` when the model has no graph (subclassed, unbuilt)."""
+    import keras
+
+    functional = (
+        getattr(model, "_functional", None) if isinstance(model, keras.Sequential) else model
+    )
+    by_depth = getattr(functional, "_nodes_by_depth", None)
+    if not by_depth:
+        return None
+    return [node for depth in sorted(by_depth, reverse=True) for node in by_depth[depth]]
+
+
+def _producer(tensor):
+    history = getattr(tensor, "_keras_history", None)
+    return None if history is None else history.operation
+
+
+def _body(model):
+    """The model's layers without its Input layers and without the activation layers that follow
+    another layer (they belong to that layer, as its activation argument would)."""
+    import keras
+
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    nodes = _graph_nodes(model)
+    producers = {}
+    for node in nodes or ():
+        inputs = list(node.input_tensors)
+        if len(inputs) == 1:
+            producers[id(node.operation)] = _producer(inputs[0])
+    body = []
+    for layer in layers:
+        if _is_activation(layer) and body:
+            producer = producers.get(id(layer)) if nodes else body[-1]
+            if any(producer is other for other in body):
+                continue
+        body.append(layer)
+    return body
+
+
+def _unused_sequence_outputs(model):
+    """The ids of the recurrent layers of ``model`` that return a state and whose first output
+    (the sequence, or the last step's output) no part of the model reads."""
+    nodes = _graph_nodes(model)
+    if nodes is None:
+        return set()
+    read = set()
+    functional = getattr(model, "_functional", None) or model
+    for tensor in [*(t for node in nodes for t in node.input_tensors), *functional.outputs]:
+        history = getattr(tensor, "_keras_history", None)
+        if history is not None:
+            read.add((id(history.operation), history.node_index, history.tensor_index))
+    unused = set()
+    for node in nodes:
+        layer = node.operation
+        if _recurrent(layer) is None or len(node.outputs) < 2:
+            continue
+        index = layer._inbound_nodes.index(node)
+        if (id(layer), index, 0) not in read:
+            unused.add(id(_recurrent(layer)))
+    return unused
 
 
 def _model_output_shape(model):
@@ -226,7 +301,7 @@ def check_model(
         _fail(
             f"Expected a Keras model, got {type(model).__name__}. Build it with keras.Sequential or keras.Model."
         )
-    body = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    body = _body(model)
     if layers is not None:
         names = [type(layer).__name__ for layer in body]
         if names != list(layers):
@@ -240,6 +315,14 @@ def check_model(
     if return_sequences is not None:
         rnns = [_recurrent(layer) for layer in body if _recurrent(layer) is not None]
         found = [rnn.return_sequences for rnn in rnns]
+        if len(found) == len(return_sequences):
+            # A layer whose sequence output nothing reads (only its state is used) is judged by
+            # what the model computes: its return_sequences makes no difference.
+            unused = _unused_sequence_outputs(model)
+            found = [
+                want if id(rnn) in unused else got
+                for rnn, got, want in zip(rnns, found, return_sequences, strict=True)
+            ]
         if found != list(return_sequences):
             for i, (got, want) in enumerate(zip(found, return_sequences, strict=False)):
                 if got != want:
@@ -321,3 +404,408 @@ def check_clips_by_norm(optimizer, max_norm, what="the gradient clipping"):
         f"rescales a gradient whose norm is too large and keeps its direction. {fix} "
         f"{_NORM_CLIPPING}"
     )
+
+
+# ----------------------------------------------------------------------------- behaviour checks
+# These judge what a model or a function does on inputs the check chooses, not how it is spelled:
+# a softmax is whatever turns the outputs into probabilities, a model of any length is one that
+# runs on two lengths, a model reads the frames in order if each step it reads comes from a frame.
+
+
+def _numbers(value, what):
+    """``value`` (a tensor, an array, a list) as a float array, or a failure naming ``what``."""
+    try:
+        import keras
+
+        if not isinstance(value, np.ndarray):
+            value = keras.ops.convert_to_numpy(value)
+        array = np.asarray(value, dtype=float)
+    except Exception:
+        _fail(f"{what} should be numbers (an array or a tensor), got {type(value).__name__}.")
+    if not np.all(np.isfinite(array)):
+        _fail(f"{what} contains NaN or infinite values.")
+    return array
+
+
+def _as_inputs(inputs):
+    if isinstance(inputs, list | tuple):
+        return [np.asarray(x, dtype="float32") for x in inputs]
+    return np.asarray(inputs, dtype="float32")
+
+
+def _shapes(inputs):
+    if isinstance(inputs, list):
+        return " and ".join(str(x.shape) for x in inputs)
+    return str(inputs.shape)
+
+
+def _run(model, inputs, what):
+    """``model`` (a Keras model or layer, or a function) applied to ``inputs``, as a float array;
+    an error becomes a failure that says on what it was run."""
+    if not callable(model):
+        _fail(
+            f"{what}: expected a Keras layer or model (something that can be called on inputs), "
+            f"got {type(model).__name__}."
+        )
+    inputs = _as_inputs(inputs)
+    try:
+        outputs = model(inputs)
+    except Exception as error:  # a shape Keras refuses, a learner's function that fails...
+        summary = " ".join(str(error).split())[:300]
+        _fail(
+            f"{what}: running it on inputs of shape {_shapes(inputs)} failed with "
+            f"{type(error).__name__}: {summary}"
+        )
+    return _numbers(outputs, f"{what}'s output")
+
+
+def check_probabilities(model, inputs, *, what="the model's output", hint=""):
+    """``model`` (a Keras model or layer, or a function) turns ``inputs`` into probability
+    distributions along its last axis: no value below 0, each distribution summing to 1,
+    whichever layer or function computes them (an ``activation`` argument, a ``Softmax`` or
+    ``Activation`` layer...)."""
+    outputs = _run(model, inputs, what)
+    if outputs.ndim == 0 or outputs.shape[-1] < 2:
+        _fail(
+            f"{what} has shape {outputs.shape}: one probability per class needs a last axis "
+            f"with one value per class. {hint}".strip()
+        )
+    low = float(outputs.min())
+    if low < -1e-6:
+        _fail(
+            f"{what} is not a probability distribution: it holds negative values (down to "
+            f"{low:.3g}), and a probability is at least 0. The outputs of a layer without an "
+            f"activation can be any real number. {hint}".strip()
+        )
+    sums = outputs.sum(axis=-1)
+    worst = np.unravel_index(np.argmax(np.abs(sums - 1.0)), sums.shape)
+    if abs(sums[worst] - 1.0) > 1e-3:
+        between = (
+            " Each value lies between 0 and 1, as independent yes/no probabilities do, but "
+            "together they are not one distribution over the classes."
+            if outputs.max() <= 1.0 + 1e-6
+            else ""
+        )
+        _fail(
+            f"{what} is not a probability distribution: the {outputs.shape[-1]} values of one "
+            f"output sum to {sums[worst]:.4g}, not 1.{between} {hint}".strip()
+        )
+    _ok(f"{what} (probabilities that sum to 1)")
+
+
+def _keras_model(model, what):
+    import keras
+
+    if not isinstance(model, keras.Model):
+        _fail(
+            f"Expected {what} to be a Keras model, got {type(model).__name__}. "
+            "Build it with keras.Sequential or keras.Model."
+        )
+    try:
+        inputs = list(model.inputs)
+    except (AttributeError, TypeError, ValueError):
+        inputs = []
+    if not inputs:
+        _fail(f"{what} has no defined input yet: give it a keras.Input before checking it.")
+    return inputs
+
+
+def check_any_length(
+    model, step_shape, *, lengths=(7, 13), output_shape=None, what="the model", hint=""
+):
+    """``model`` reads sequences of any length: its input's time dimension is ``None`` and it runs
+    on sequences of each of ``lengths`` steps (of shape ``step_shape``), giving ``output_shape``
+    (``None`` for the batch; a second ``None`` for the number of steps) when it is given.
+
+    Keras 3 runs a model declared for a fixed length on other lengths too, so a run alone cannot
+    tell; the declared input can."""
+    inputs = _keras_model(model, what)
+    if len(inputs) != 1:
+        _fail(f"{what} has {len(inputs)} inputs; this check reads models of one input.")
+    declared = _as_shape(inputs[0].shape, f"{what}'s input shape")
+    step_shape = tuple(step_shape)
+    if len(declared) != 2 + len(step_shape):
+        _fail(
+            f"{what}'s input has shape {declared}: a batch of sequences of steps of shape "
+            f"{step_shape} has {2 + len(step_shape)} dimensions, (batch, time steps, "
+            f"{', '.join(map(str, step_shape))}). {hint}".strip()
+        )
+    if declared[1] is not None:
+        _fail(
+            f"{what} reads sequences of {declared[1]} steps only: its input's shape is {declared}. "
+            f"A model that reads sequences of any length leaves the number of steps unknown, "
+            f"None. {hint}".strip()
+        )
+    if declared[2:] != step_shape:
+        _fail(
+            f"{what}'s input takes steps of shape {declared[2:]}, but each step here has shape "
+            f"{step_shape}. {hint}".strip()
+        )
+    rng = np.random.default_rng(0)
+    for length in lengths:
+        x = rng.normal(size=(2, length, *step_shape)).astype("float32")
+        got = _run(model, x, f"{what} on 2 sequences of {length} steps")
+        if output_shape is not None:
+            nones = iter((2, length))
+            expected = tuple(next(nones, None) if d is None else d for d in output_shape)
+            if got.shape != expected:
+                _fail(
+                    f"{what}'s output on 2 sequences of {length} steps has shape {got.shape} "
+                    f"but should have shape {expected}. {hint}".strip()
+                )
+    _ok(f"{what} reads sequences of any length ({' and '.join(map(str, lengths))} steps tried)")
+
+
+def _single_layer(model, kind, what):
+    found = [layer for layer in _body(model) if type(layer).__name__ == kind]
+    if len(found) != 1:
+        _fail(
+            f"{what} has {len(found) or 'no'} {kind} layer{'s' if len(found) != 1 else ''}; "
+            f"the exercise asks for one."
+        )
+    return found[0]
+
+
+def _node_of(model, layer, what):
+    nodes = [node for node in _graph_nodes(model) or () if node.operation is layer]
+    if len(nodes) != 1:
+        _fail(
+            f"{what} cannot be read layer by layer: build it with keras.Sequential (starting "
+            "with a keras.Input) or with the functional API (keras.Model(inputs, outputs))."
+        )
+    return nodes[0]
+
+
+def up_to(model, kind, *, what="the model"):
+    """The part of ``model`` that computes the output of its one layer of class ``kind`` (with
+    the activation layers that directly follow it): a Keras model with the same input, read
+    through the model's computation, whether ``model`` is Sequential or functional."""
+    import keras
+
+    inputs = _keras_model(model, what)
+    layer = _single_layer(model, kind, what)
+    tensor = _node_of(model, layer, what).outputs[0]
+    nodes = _graph_nodes(model)
+    followed = True
+    while followed:
+        followed = False
+        for node in nodes:
+            ins = list(node.input_tensors)
+            if len(ins) == 1 and ins[0] is tensor and _is_activation(node.operation):
+                tensor, followed = node.outputs[0], True
+                break
+    return keras.Model(inputs[0] if len(inputs) == 1 else inputs, tensor)
+
+
+def _same_setting(got, want):
+    if isinstance(want, int) and isinstance(got, tuple | list):
+        return len(got) > 0 and all(g == want for g in got)
+    if isinstance(want, str) and isinstance(got, str):
+        return _spelling(got) == _spelling(want)
+    return _plain(got) == _plain(want) if _is_plain(got) else False
+
+
+def check_layer(model, kind, *, what=None, **settings):
+    """``model`` has one layer of class ``kind`` whose attributes have the values ``settings``
+    gives (an integer for a size matches a tuple of that integer: 3 is (3, 3, 3))."""
+    _keras_model(model, "the model")
+    layer = _single_layer(model, kind, "the model")
+    what = what or f"the {kind} layer"
+    for name, want in settings.items():
+        got = getattr(layer, name, None)
+        if not _same_setting(got, want):
+            _fail(
+                f"{what} has {name}={got!r}, but the exercise sets {name}={want!r}: "
+                f"use the layer it gives."
+            )
+    _ok(what)
+
+
+def check_reads_frames_in_order(model, clip_shape, *, reader="LSTM", what="the model", hint=""):
+    """The ``reader`` layer of ``model`` (its recurrent layer) reads the frames of a clip of shape
+    ``clip_shape`` in order, one step per frame: a change to the last frame changes the last
+    steps it reads and not the first one, and a change to the first frame changes the first step
+    and not the last one. A model whose steps all summarize the whole clip (a global pooling
+    repeated once per step) fails: it reads the same vector at every step, blind to the frames'
+    order; permuting the frames of the whole model cannot show it, since a Conv3D's kernel spans
+    neighbouring frames too."""
+    inputs = _keras_model(model, what)
+    if len(inputs) != 1:
+        _fail(f"{what} has {len(inputs)} inputs; this check reads models of one input.")
+    import keras
+
+    layer = _single_layer(model, reader, what)
+    node = _node_of(model, layer, what)
+    reads = keras.Model(inputs[0], list(node.input_tensors)[0])
+    rng = np.random.default_rng(0)
+    clip = rng.random((1, *clip_shape)).astype("float32")
+    steps = _run(reads, clip, f"what the {reader} reads")
+    if steps.ndim != 3 or steps.shape[1] != clip_shape[0]:
+        _fail(
+            f"The {reader} reads {steps.shape[1:] if steps.ndim > 1 else steps.shape} per clip, "
+            f"not one step per frame of the {clip_shape[0]}. {hint}".strip()
+        )
+    n = clip_shape[0]
+    scale = max(float(np.abs(steps).max()), 1e-12)
+    for frame, changed_step, unchanged_step, where in (
+        (n - 1, n - 1, 0, ("last", "first")),
+        (0, 0, n - 1, ("first", "last")),
+    ):
+        other = clip.copy()
+        other[0, frame] = rng.random(clip_shape[1:])
+        change = np.abs(_run(reads, other, f"what the {reader} reads") - steps).max(axis=-1)[0]
+        if change[unchanged_step] > 1e-6 * scale:
+            moved = int(np.count_nonzero(change > 1e-6 * scale))
+            count = (
+                f"all {n} of its steps change" if moved == n else f"{moved} of its {n} steps change"
+            )
+            _fail(
+                f"{what}: when only the {where[0]} frame of a clip changes, the {where[1]} step "
+                f"the {reader} reads changes too ({count}), so each step mixes all the frames "
+                f"and the {reader} cannot see in which order they come. Each step it reads must "
+                f"come from its own frame. {hint}".strip()
+            )
+        if change[changed_step] <= 1e-6 * scale:
+            _fail(
+                f"{what}: when only the {where[0]} frame of a clip changes, the {where[0]} step "
+                f"the {reader} reads does not change: its steps are not the frames, in their "
+                f"order. {hint}".strip()
+            )
+    _ok(f"the {reader} reads one step per frame, in order")
+
+
+def check_tf_config(config, machines, this_machine, *, what="TF_CONFIG"):
+    """``config`` (a dict, or the JSON string of one, as the environment variable holds it) is a
+    multi-worker ``TF_CONFIG`` for the cluster of ``machines`` (in that order) on the process of
+    ``this_machine``: a ``cluster`` of workers (and at most one chief, listed first) that holds
+    every machine once, in order, and a ``task`` whose type and index name ``this_machine``.
+    Lists and tuples are alike (``json.dumps`` writes both as lists)."""
+    import json
+
+    if isinstance(config, str):
+        try:
+            config = json.loads(config)
+        except ValueError:
+            _fail(f"{what} is a string that is not JSON; write it as a dict.")
+    if not isinstance(config, dict) or not _is_plain(config):
+        _fail(
+            f"{what} should be a dict with a 'cluster' and a 'task', got {type(config).__name__}."
+        )
+    config = _plain(config)
+    if sorted(map(str, config)) != ["cluster", "task"]:
+        _fail(
+            f"{what}'s keys are {sorted(map(str, config))}, but TF_CONFIG has two: 'cluster' "
+            "(every machine of the cluster, by role) and 'task' (this process's role and index)."
+        )
+    cluster, task = config["cluster"], config["task"]
+    if not isinstance(cluster, dict) or not all(
+        isinstance(v, list | tuple) and all(isinstance(a, str) for a in v) for v in cluster.values()
+    ):
+        _fail(
+            f"{what}'s cluster should map each role to a list of 'host:port' addresses, got "
+            f"{cluster!r}."
+        )
+    roles = sorted(map(str, cluster))
+    if not set(roles) <= {"chief", "worker"} or "worker" not in roles:
+        _fail(
+            f"{what}'s cluster has the roles {roles}: a multi-worker cluster whose machines all "
+            "train lists 'worker' addresses (and, if one machine is named chief, a 'chief' list "
+            "of one address)."
+        )
+    chief = list(cluster.get("chief", ()))
+    if len(chief) > 1:
+        _fail(f"{what}'s cluster names {len(chief)} chiefs; a cluster has at most one.")
+    listed = chief + list(cluster["worker"])
+    if sorted(listed) != sorted(machines):
+        missing = [m for m in machines if m not in listed]
+        extra = [a for a in listed if a not in machines or listed.count(a) > 1]
+        said = "; ".join(
+            part
+            for part in (
+                f"it lacks {', '.join(map(repr, missing))}" if missing else "",
+                f"it should not list {', '.join(map(repr, dict.fromkeys(extra)))}" if extra else "",
+            )
+            if part
+        )
+        _fail(
+            f"{what}'s cluster lists {listed} ({said}). Every process gets the same cluster: "
+            "all the machines, each once."
+        )
+    if listed != list(machines):
+        _fail(
+            f"{what}'s cluster lists the machines in the order {listed}; keep the cluster's "
+            "order (a chief, if named, comes first), the same on every machine."
+        )
+    if not isinstance(task, dict) or sorted(map(str, task)) != ["index", "type"]:
+        _fail(
+            f"{what}'s task should be a dict with a 'type' (a role of the cluster) and an "
+            f"'index' (a position in that role's list), got {task!r}."
+        )
+    role, index = task["type"], task["index"]
+    if role not in cluster:
+        _fail(f"{what}'s task has the type {role!r}, which is not a role of its cluster, {roles}.")
+    if isinstance(index, bool) or not isinstance(index, int):
+        _fail(
+            f"{what}'s task index is {index!r}: it should be an integer, a position in the "
+            f"{role!r} list counted from 0."
+        )
+    if not 0 <= index < len(cluster[role]):
+        _fail(
+            f"{what}'s task index is {index}, outside the {role!r} list of "
+            f"{len(cluster[role])} addresses (counted from 0)."
+        )
+    if cluster[role][index] != this_machine:
+        _fail(
+            f"{what}'s task is {role!r} number {index}, which is {cluster[role][index]!r}: the "
+            "task must name this process's own machine, by its role and its position in that "
+            "role's list (counted from 0)."
+        )
+    _ok(what)
+
+
+def _differs(before, after):
+    """Where two arguments differ, in words, or ``None`` when they are the same."""
+    if isinstance(before, np.ndarray):
+        after = np.asarray(after)
+        if before.shape != after.shape:
+            return f"its shape went from {before.shape} to {after.shape}"
+        same = (before == after) | ((before != before) & (after != after))
+        if np.all(same):
+            return None
+        at = tuple(int(i) for i in np.argwhere(~same)[0])
+        return f"at index {at} it held {before[at].item()!r} and now holds {after[at].item()!r}"
+    try:
+        return None if before == after else f"it held {before!r} and now holds {after!r}"
+    except Exception:
+        return None
+
+
+def check_leaves_arguments(function, *args, what=None, **kwargs):
+    """Calling ``function`` on ``args`` (copies of them) leaves them as they were. A function that
+    writes into the array it was given changes its caller's data, and a second call then starts
+    from the changed values."""
+    import copy
+
+    name = getattr(function, "__name__", "the function")
+    what = what or f"{name}'s arguments"
+    given = [copy.deepcopy(a) for a in args]
+    given_kw = {k: copy.deepcopy(v) for k, v in kwargs.items()}
+    try:
+        function(*given, **given_kw)
+    except Exception as error:
+        _fail(f"{name} failed with {type(error).__name__}: {' '.join(str(error).split())[:300]}")
+    ordinals = ("first", "second", "third", "fourth", "fifth")
+    pairs = [
+        (f"{ordinals[i]} argument" if i < len(ordinals) else f"argument {i + 1}", a, g)
+        for i, (a, g) in enumerate(zip(args, given, strict=True))
+    ]
+    pairs += [(f"argument {k}", kwargs[k], given_kw[k]) for k in kwargs]
+    for label, before, after in pairs:
+        change = _differs(before, after)
+        if change is not None:
+            _fail(
+                f"{name} changed its {label}, the value it was given: {change}. The caller's data "
+                f"must stay as it was (a second call would start from the changed values): "
+                f"compute a new array instead of writing into the argument."
+            )
+    _ok(what + " left unchanged")
