@@ -592,3 +592,27 @@ def test_a_matching_names_the_wrong_item_on_its_first_line():
         grading.check_matching({**expected, "dropout": "unstable gradients"}, expected)
     first = str(error.value).splitlines()[0]
     assert first == ("1 of 2 items are matched wrongly: 'dropout' is not 'unstable gradients'.")
+
+
+# ----------------------------------------------------------------------------- in the check kernel
+
+
+def _handed_over(value):
+    """``value`` as the check kernel sees it when grading: rebuilt from configuration and weights."""
+    from course_utils.grading import handover
+
+    return handover.decode(json.loads(json.dumps(handover.Encoder([]).encode(value))))
+
+
+def test_the_checks_read_models_rebuilt_by_the_hand_over(keras, capsys):
+    grading.check_model(_handed_over(_encdec(keras, encoder_sequences=True, head="Softmax layer")),
+                        **ENCDEC)  # fmt: skip
+    conv = grading.up_to(_handed_over(_front(keras, "functional, Activation")), "Conv1D")
+    grading.check_shape(conv.output.shape, (None, 99, 4), what="the Conv1D's output")
+    layers = keras.layers
+    repeated = _video(keras, [layers.GlobalAveragePooling3D(), layers.RepeatVector(6)])
+    _fails("the first step the LSTM reads changes too", grading.check_reads_frames_in_order,
+           _handed_over(repeated), CLIP)  # fmt: skip
+    fixed = _stack(keras, (20, 8), [layers.Dense(3, activation="softmax")])
+    _fails("20 steps only", grading.check_any_length, _handed_over(fixed), (8,))
+    assert capsys.readouterr().out.count("✓") == 2
