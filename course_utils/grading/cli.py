@@ -76,6 +76,8 @@ def main(argv=None):
     from course_utils.grading.submission import GradingError
 
     args = _parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show ✓ gets \u2713
+        stream.reconfigure(errors="backslashreplace")
     try:
         (_release if args.command == "release" else _grade)(args)
     except (GradingError, ValueError, OSError) as error:

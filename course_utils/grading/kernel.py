@@ -15,9 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import zmq
 from jupyter_client import KernelManager
 
 POLL = 0.02  # seconds between looks at a busy kernel
+MAX_MESSAGE_BYTES = 64_000_000  # a larger message from a kernel is dropped, unread
+MAX_ERROR_CHARS = 2000  # of an error's message, kept for the report
 
 
 @dataclass
@@ -72,10 +75,34 @@ def printable(text):
     )
 
 
+class _BoundedContext(zmq.Context):
+    """ZeroMQ sockets that drop any message larger than :data:`MAX_MESSAGE_BYTES`, so that a
+    kernel cannot make the grader read gigabytes."""
+
+    def socket(self, *args, **kwargs):
+        sock = super().socket(*args, **kwargs)
+        sock.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        return sock
+
+
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _next(channel):
+    """The channel's next message as a dict, ``{}`` for one that cannot be read (a kernel can
+    sign and send anything)."""
+    try:
+        return _dict(channel.get_msg(timeout=0))
+    except Exception:
+        return {}
+
+
 def _error_line(content):
     """``"Name: message"`` from an error message or reply, made printable and bounded."""
-    ename, evalue = content.get("ename", ""), first_line(content.get("evalue", ""))
-    return printable(f"{ename}: {evalue}")[:2000].rstrip(": ")
+    ename = str(content.get("ename", ""))[:200]
+    evalue = first_line(str(content.get("evalue", ""))[:MAX_ERROR_CHARS])
+    return printable(f"{ename}: {evalue}")[:MAX_ERROR_CHARS].rstrip(": ")
 
 
 class Kernel:
@@ -97,6 +124,7 @@ class Kernel:
                 cwd=str(folder), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
             client = manager.blocking_client()
+            client.context = _BoundedContext()
             client.start_channels()
             client.wait_for_ready(timeout=120)
             if user is not None:  # its sockets exist: it creates nothing more here
@@ -132,22 +160,23 @@ class Kernel:
                 if not client.iopub_channel.msg_ready():
                     break
                 busy = True
-                msg = client.iopub_channel.get_msg(timeout=0)
-                if msg["parent_header"].get("msg_id") != msg_id:
+                msg = _next(client.iopub_channel)
+                if _dict(msg.get("parent_header")).get("msg_id") != msg_id:
                     continue
-                if msg["msg_type"] == "error":
-                    content = msg["content"]
+                content = _dict(msg.get("content"))
+                if msg.get("msg_type") == "error":
                     error = _error_line(content)
-                elif msg["msg_type"] == "status":
-                    idle = msg["content"]["execution_state"] == "idle"
+                elif msg.get("msg_type") == "status":
+                    idle = content.get("execution_state") == "idle"
             while on_input is not None and client.stdin_channel.msg_ready():
-                msg = client.stdin_channel.get_msg(timeout=0)
-                if msg["msg_type"] == "input_request":
-                    client.input(on_input(msg["content"]["prompt"], end - time.monotonic()))
+                msg = _next(client.stdin_channel)
+                prompt = _dict(msg.get("content")).get("prompt")
+                if msg.get("msg_type") == "input_request" and isinstance(prompt, str):
+                    client.input(on_input(prompt, end - time.monotonic()))
             while client.shell_channel.msg_ready():
-                msg = client.shell_channel.get_msg(timeout=0)
-                if msg["parent_header"].get("msg_id") == msg_id:
-                    reply = msg["content"]
+                msg = _next(client.shell_channel)
+                if _dict(msg.get("parent_header")).get("msg_id") == msg_id:
+                    reply = _dict(msg.get("content"))
             if not busy and not self.manager.is_alive():
                 raise KernelLost("the kernel died (os._exit, a crash or no memory)")
             if not busy:

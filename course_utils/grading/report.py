@@ -3,6 +3,7 @@ table that no text from a submission can forge, or as JSON.
 """
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from course_utils.grading import cells
@@ -41,14 +42,19 @@ class Report:
 
     def to_json(self):
         data = asdict(self)
+        data.update(submission=printable(self.submission), source=printable(self.source))
         data.update(score=self.score, max_score=self.max_score)
         return json.dumps(data, indent=2, ensure_ascii=False)
 
     def table(self, columns=TABLE_WIDTH):
-        """The report as a table of at most ``columns`` characters a line: one line per question
-        and per note, so that no text from a submission can look like a row or a total."""
+        """The report as a table at most ``columns`` wide: one line per question and per note, so
+        that no text from a submission can look like a row or a total."""
         width = min(max([len(q.grade_id) for q in self.questions] + [8]), columns // 2)
-        lines = [_line(f"{self.submission}, graded against {self.source}", None), ""]
+        lines = [
+            _tail(self.submission, columns),
+            _tail(f"graded against {self.source}", columns),
+            "",
+        ]
         lines.append(f"{'question':<{width}}  {'points':>9}  result")
         for q in self.questions:
             row = (
@@ -62,9 +68,41 @@ class Report:
 
 
 def _line(text, limit):
-    """Learner text on one printable line of at most ``limit`` characters (``…`` when clipped)."""
+    """Learner text on one printable line at most ``limit`` columns wide (``…`` when clipped; a
+    wide character, such as a full-width letter, takes two columns, a combining mark none)."""
     text = printable(" ".join(str(text).split()))
-    return text if limit is None or len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+    if limit is None or _columns(text) <= limit:
+        return text
+    kept, width = [], 0
+    for char in text:
+        width += _columns(char)
+        if width > limit - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def _tail(text, limit):
+    """A path on one line at most ``limit`` columns wide, clipped at its start (``…``), so that
+    the file's name stays."""
+    text = printable(" ".join(str(text).split()))
+    if _columns(text) <= limit:
+        return text
+    kept, width = [], 1
+    for char in reversed(text):
+        width += _columns(char)
+        if width > limit:
+            break
+        kept.append(char)
+    return "…" + "".join(reversed(kept))
+
+
+def _columns(text):
+    """How many terminal columns ``text`` takes."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
 
 
 def _num(x):

@@ -200,7 +200,7 @@ def _start_check(folder, lib, kernels):
     env = environment(
         lib, {**SAME_DEVICE, **{name: str(folder / sub) for name, sub in own.items()}}
     )
-    kernels.append(Kernel(folder, env=env))
+    kernels.append(Kernel(folder, env=env, prefix=sandbox.memory_bound()))
     return kernels[-1]
 
 

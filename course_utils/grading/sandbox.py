@@ -139,6 +139,12 @@ def available():
     return probe.returncode == 0
 
 
+def memory_bound():
+    """The command line that bounds a program's memory as the sandbox's (:data:`MEMORY`), for
+    the check kernel, which rebuilds what the answer hands over; ``[]`` without ``prlimit``."""
+    return ["prlimit", f"--as={MEMORY}", "--"] if shutil.which("prlimit") else []
+
+
 def prefix(channel, lib):
     """The command line that runs a program in the sandbox, or ``[]`` when none is available.
     ``channel`` is the kernel's own folder (writable), ``lib`` its ``course_utils`` (read-only)."""

@@ -126,7 +126,8 @@ def collect_answers(submission, source_nb):
             if grade_id in answers:
                 repeated.append(grade_id)
             else:
-                answers[grade_id] = cell.source
+                # a lone surrogate (in a comment, say) could not be sent to a kernel: escaped
+                answers[grade_id] = cell.source.encode("utf-8", "backslashreplace").decode()
     wanted = [cells.grade_id(c) for c in source_nb.cells if cells.is_answer(c)]
     missing = [g for g in wanted if g not in answers]
     unknown = [printable(g) for g in answers if g not in wanted]  # the submission's own text

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.grading import channel, grader, sandbox
+from course_utils.grading import cells, channel, grader, report, sandbox
+from course_utils.grading.cli import main as course_main
 from tests.grading.test_separation import ROOT, _earned, _submission
 
 FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
@@ -203,3 +204,64 @@ def test_learner_text_in_ids_cannot_break_the_report(mode, course, tmp_path):
     assert "\x1b" not in table + data and "ex3\\ud" in table
     assert any("ex3\\ud800\\x1b[2J" in note for note in json.loads(data)["notes"])
     assert json.loads(data)["score"] == 3
+
+
+# What an answer's kernel can send the grader through Jupyter's own channels, or make the check
+# kernel build: the grading still ends with a report, within its bounds.
+KERNEL_MESSAGES = {
+    "a status message without a state": (
+        "k = get_ipython().kernel\n"
+        "k.session.send(k.iopub_socket, 'status', {}, parent=k.get_parent())"
+    ),
+    "an error message of 80 MB": "raise ValueError('x' * 80_000_000)",
+    "a lone surrogate in the source": "pass  # \ud800",
+}
+
+
+@pytest.mark.parametrize("sent", KERNEL_MESSAGES.values(), ids=KERNEL_MESSAGES.keys())
+def test_what_the_answer_kernel_sends_cannot_stop_the_grading(mode, course, tmp_path, sent):
+    code = f"def double(x):\n    return 2 * x\n\n\n{sent}"
+    nb = json.loads(_submission(tmp_path).read_text())
+    for cell in nb["cells"]:
+        if cells.grade_id(cell) == "answer-ex2":
+            cell["source"] = code
+    path = tmp_path / "submission" / "tiny.ipynb"
+    path.write_text(json.dumps(nb))  # \ud800 escaped in the JSON, as a notebook may hold it
+    earned, report = _earned(path, course)
+    assert earned["ex1"] == 1 and earned["ex3"] == 2, report.table()
+
+
+def test_a_huge_keras_object_handed_over_is_refused_by_the_check_kernel(mode, course, tmp_path):
+    """A 1 KB configuration of a Dense layer of 2.5 billion weights: the check kernel, which
+    rebuilds it, is bounded like the answer kernel, so the exercise fails and the machine lives."""
+    dense = {
+        "module": "keras.layers", "class_name": "Dense", "registered_name": None,
+        "config": {"name": "dense", "units": 50_000, "dtype": "float32"},
+        "build_config": {"input_shape": [None, 50_000]},
+    }  # fmt: skip
+    forged = {"values": {"answer": {"$": "keras", "object": dense, "weights": []}}, "errors": {}}
+    code = MALFORMED_REPLY.replace("REPLY", repr(json.dumps(forged).encode()))
+    code = code.replace("def double(x):\n    return 2 * x", "answer = 42")
+    path = _submission(tmp_path, **{"answer-ex1": code})
+    report = grader.grade(path, notebooks_dir=course, cell_timeout=180, timeout=400)  # imports TF
+    assert report.questions[0].earned == 0, report.table()
+    assert "could not be rebuilt" in report.questions[0].failure, report.table()
+
+
+def test_no_text_of_a_submission_is_wider_than_the_table():
+    """Full-width letters take two columns: a note of 80 of them, clipped by characters, would
+    wrap and show its 'Total' on a line of its own."""
+    fake = "\uff38" * 31 + "Total: 5 / 5" + "\u2800" * 19
+    questions = [report.Question("ex1-check", 1, 0.0, fake * 3)]
+    table = report.Report("ｓｕｂ" * 40 + ".ipynb", "notebooks/x.ipynb", questions, [fake * 2])
+    assert all(report._columns(line) <= report.TABLE_WIDTH for line in table.table().splitlines())
+
+
+def test_the_json_report_survives_a_file_name_that_is_not_text(course, tmp_path, capsys):
+    path = _submission(tmp_path)
+    odd = path.with_name("tiny\udcff.ipynb")  # the byte 0xff in the file's name
+    path.rename(odd)
+    status = course_main(["grade", str(odd), "--json", "--notebooks-dir", str(course), "--source",
+                   str(course / "tiny.ipynb"), "--cell-timeout", "20"])  # fmt: skip
+    assert status == 0
+    assert json.loads(capsys.readouterr().out)["submission"].endswith("tiny\\udcff.ipynb")
