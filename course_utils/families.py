@@ -15,16 +15,19 @@ from course_utils.validation import integer
 FAMILIES = ("sequence-to-sequence", "sequence-to-vector", "vector-to-sequence", "encoder–decoder")
 
 _EXAMPLES = {
-    "sequence-to-sequence": "e.g. a label per word (named-entity recognition)",
-    "sequence-to-vector": "e.g. one sentiment per review",
-    "vector-to-sequence": "e.g. a caption from an image vector",
+    "sequence-to-sequence": "e.g. a label per word\n(named-entity recognition)",
+    "sequence-to-vector": "e.g. one sentiment\nper review",
+    "vector-to-sequence": "e.g. a caption from\nan image vector",
     "encoder–decoder": "e.g. translation: read all, then write",
 }
+_HALF = 0.36  # half the side of a cell's box, in time steps
 
 
 def _cell(ax, x, label, color):
-    ax.add_patch(Rectangle((x - 0.3, -0.3), 0.6, 0.6, facecolor=color, edgecolor="black"))
-    ax.text(x, 0, label, ha="center", va="center", fontsize=8)
+    ax.add_patch(
+        Rectangle((x - _HALF, -_HALF), 2 * _HALF, 2 * _HALF, facecolor=color, edgecolor="black")
+    )
+    ax.text(x, 0, label, ha="center", va="center")
 
 
 def _arrow(ax, start, end):
@@ -32,12 +35,12 @@ def _arrow(ax, start, end):
 
 
 def _input(ax, t, label):
-    _arrow(ax, (t, -1.0), (t, -0.3))
-    ax.text(t, -1.15, label, ha="center", va="top")
+    _arrow(ax, (t, -1.0), (t, -_HALF))
+    ax.text(t, -1.1, label, ha="center", va="top")
 
 
 def _output(ax, t, label):
-    _arrow(ax, (t, 0.3), (t, 1.0))
+    _arrow(ax, (t, _HALF), (t, 1.0))
     ax.text(t, 1.1, label, ha="center", va="bottom")
 
 
@@ -57,7 +60,7 @@ def draw_family(ax, family, steps=4):
             "#f6c28b" if decoding else "#9ecae1",
         )
         if t and t != steps * encoder:  # the decoder starts from a fresh state
-            _arrow(ax, (t - 0.7, 0), (t - 0.3, 0))
+            _arrow(ax, (t - 1 + _HALF, 0), (t - _HALF, 0))
         step = t - steps if decoding else t
         if decoding or family == "vector-to-sequence":
             _input(ax, t, "v" if decoding else "x")
@@ -69,9 +72,9 @@ def draw_family(ax, family, steps=4):
             _output(ax, t, f"y({step})")
         elif family == "sequence-to-vector" and t == n - 1:
             _output(ax, t, "y")
-    ax.set_xlim(-0.8, n - 0.2)
-    ax.set_ylim(-1.7, 1.7)
-    ax.set_title(f"{family}\n{_EXAMPLES[family]}", fontsize=10)
+    ax.set_xlim(-0.6, n - 0.4)
+    ax.set_ylim(-1.6, 1.6)
+    ax.set_title(f"{family}\n{_EXAMPLES[family]}")
     ax.set_xlabel("time step →")
     ax.set_yticks([])
     ax.set_xticks([])
@@ -79,13 +82,25 @@ def draw_family(ax, family, steps=4):
 
 
 def families_figure(steps=4):
-    """All four families side by side, as a ``matplotlib.figure.Figure``."""
-    fig = figures.new(figsize=(16, 3.6))
-    axes = fig.subplots(1, 4, width_ratios=[steps, steps, steps, 2 * steps])
+    """The three plain families side by side, the encoder–decoder (twice as long) below them with
+    a key beside it, as a :class:`~course_utils.figures.Figure` as wide as the notebook's output."""
+    fig = figures.new(figsize=(figures.WIDTH, 6.6), layout="constrained")
+    fig.get_layout_engine().set(h_pad=0.15)  # inches between the rows
+    grid = fig.add_gridspec(2, 3)
+    axes = [fig.add_subplot(grid[0, column]) for column in range(3)]
+    axes.append(fig.add_subplot(grid[1, :2]))
     for ax, family in zip(axes, FAMILIES, strict=True):
         draw_family(ax, family, steps)
-    fig.suptitle(
-        "The four families of recurrent models, unrolled through time (v: the encoder's last output)"
+    key = fig.add_subplot(grid[1, 2])
+    key.axis("off")
+    key.text(
+        0.05,
+        0.5,
+        "boxes: the cell at each\ntime step\n→ between boxes: the state\npassed to the next step\n"
+        "v: the encoder's last\noutput, fed to the decoder\nat every step",
+        va="center",
+        linespacing=1.5,
+        transform=key.transAxes,
     )
-    fig.tight_layout()
+    fig.suptitle("The four families of recurrent models, unrolled through time")
     return fig

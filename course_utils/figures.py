@@ -12,14 +12,27 @@ it with :func:`png`::
 
 A figure is drawn at ``SCALE`` image pixels per CSS pixel and shown at its CSS size (``DPI`` CSS
 pixels per inch), in a cell's output as in a widget, so that it is sharp on high-density displays.
+So that a learner reads it as easily as the prose around it, a figure is at most ``WIDTH``
+inches wide (JupyterLab shrinks a wider one to its output area, and its text with it), and its
+text is at least as large as the notebook's body text: importing this module sets matplotlib's
+default font size to ``TEXT_PT`` points, and drawings give no text a smaller size.
 """
 
 import io
 
+import matplotlib
 from matplotlib.figure import Figure as _MatplotlibFigure
+from matplotlib.text import Text
 
 DPI = 90  # CSS pixels per inch, in notebooks and widgets alike
 SCALE = 2  # image pixels per CSS pixel: sharp on high-density (2x) displays
+BODY_TEXT_PX = 14  # JupyterLab's body text (--jp-content-font-size1), in CSS pixels
+TEXT_PT = BODY_TEXT_PX * 72 / DPI  # 11.2 points: a figure's smallest text, as large as the body's
+# The widest figure: 900 CSS pixels, within JupyterLab's output area (968 CSS pixels in a
+# 1400-pixel window with the file browser open).
+WIDTH = 10  # inches
+
+matplotlib.rcParams["font.size"] = TEXT_PT  # titles ("large") are 1.2 times as large
 
 
 class Figure(_MatplotlibFigure):
@@ -50,3 +63,13 @@ def css_size(png, scale=SCALE):
         int.from_bytes(png[i : i + 4], "big") for i in (16, 20)
     )  # IHDR, after the signature
     return width // scale, height // scale
+
+
+def text_sizes(fig):
+    """The font sizes, in CSS pixels, of the texts that ``fig`` shows (tick labels included)."""
+    fig.draw_without_rendering()  # makes the tick labels
+    return [
+        text.get_fontsize() * DPI / 72
+        for text in fig.findobj(Text)
+        if text.get_visible() and text.get_text().strip()
+    ]

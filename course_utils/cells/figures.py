@@ -26,6 +26,7 @@ COLORS = {
 LSTM_PATHS = ("c", "h", "forget", "input", "candidate", "output")
 GRU_PATHS = ("h", "update", "reset", "candidate")
 FADED = 0.18
+LABEL_FADED = 0.55  # the opacity of a faded path's label
 
 
 class _Canvas:
@@ -92,10 +93,11 @@ class _Canvas:
         shape = Ellipse(xy, 1.0, 0.6, facecolor="#fff5c2", edgecolor="black", alpha=alpha, zorder=4)
         shape.set_gid(f"{self.cell}:{path}")
         self.ax.add_patch(shape)
-        self.ax.text(*xy, "tanh", ha="center", va="center", fontsize=10, alpha=alpha, zorder=5)
+        self.ax.text(*xy, "tanh", ha="center", va="center", alpha=alpha, zorder=5)
 
     def label(self, xy, text, path=None, **kwargs):
-        alpha = 1.0 if path is None else self._style(path)[0]
+        # A faded path's label stays legible: its value still counts.
+        alpha = 1.0 if path is None else max(self._style(path)[0], LABEL_FADED)
         kwargs = {"ha": "center", "va": "center", "fontsize": 12, **kwargs}
         return self.ax.text(*xy, text, alpha=alpha, zorder=6, **kwargs)
 
@@ -111,11 +113,16 @@ def _check_highlight(highlight, allowed):
     return set(highlight)
 
 
-def _frame(title, size=(11, 6.4)):
-    fig = figures.new(figsize=size)
-    ax = fig.add_axes((0.01, 0.2, 0.98, 0.72))
+def _frame(title, legend=True):
+    """The figure and the axes of a cell's diagram; without the legend (and the line on where the
+    inputs enter), the figure is shorter."""
+    fig = figures.new(figsize=(9, 7.2 if legend else 4.9), layout="constrained")
+    ax = fig.add_subplot()
     ax.set(xlim=(-0.3, 13.4), ylim=(-0.6, 7.4), aspect="equal", title=title)
-    ax.set_xlabel("x(t) and h(t-1) enter at the bottom and left; states and outputs leave right")
+    if legend:
+        ax.set_xlabel(
+            "x(t) and h(t-1) enter at the bottom and left; states and outputs leave right"
+        )
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
@@ -189,7 +196,7 @@ def _lstm_labels(d, values):
     names = {"forget": "f", "input": "i", "candidate": "g", "output": "o"}
     for path, x in _GATE_X.items():
         text = f"{names[path]}(t){_values_text(values, names[path])}"
-        d.label((x + 0.12, _GATE_Y - 0.75), text, path, ha="left", va="top", fontsize=10)
+        d.label((x + 0.12, _GATE_Y - 0.75), text, path, ha="left", va="top")
 
 
 def _legend(fig, entries):
@@ -201,7 +208,7 @@ def _legend(fig, entries):
         for path, label, width in entries
     ]
     handles.append(_operations_handle())
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False)
 
 
 _LSTM_LEGEND = (
@@ -221,18 +228,23 @@ _GRU_LEGEND = (
 
 
 def lstm_cell(
-    highlight=None, values=None, title="The LSTM cell: two states, four layers in parallel"
+    highlight=None,
+    values=None,
+    title="The LSTM cell: two states, four layers in parallel",
+    legend=True,
 ):
     """Draw the LSTM cell. ``highlight``: paths from ``LSTM_PATHS`` to emphasise;
-    ``values``: {"f", "i", "g", "o"} → number written under the gate's name."""
+    ``values``: {"f", "i", "g", "o"} → number written under the gate's name; ``legend=False``
+    leaves out the legend, for a shorter figure."""
     highlight = _check_highlight(highlight, LSTM_PATHS)
-    fig, ax = _frame(title)
+    fig, ax = _frame(title, legend)
     d = _Canvas(ax, "lstm", highlight)
     _lstm_states(d)
     _lstm_layers(d)
     _lstm_operations(d)
     _lstm_labels(d, values)
-    _legend(fig, _LSTM_LEGEND)
+    if legend:
+        _legend(fig, _LSTM_LEGEND)
     return fig
 
 
@@ -269,7 +281,7 @@ def gru_cell(highlight=None, values=None, title="The GRU cell: one state, two ga
         [(4.6, gate_y + 0.35), (4.6, mix_y), (3.2, mix_y), (3.2, h_y - 0.3)], "update", arrow=True
     )
     d.line([(4.6, mix_y), (6.0, mix_y)], "update")
-    d.label((6.4, mix_y), "1−", "update", fontsize=11,
+    d.label((6.4, mix_y), "1−", "update", fontsize=12,
             bbox={"boxstyle": "round", "fc": "#fff5c2", "ec": "black"})  # fmt: skip
     d.line([(6.8, mix_y), (8.1, mix_y)], "update", arrow=True)
     d.op((3.2, h_y), "⊗", "update")
@@ -286,6 +298,6 @@ def gru_cell(highlight=None, values=None, title="The GRU cell: one state, two ga
     d.label((12.9, 2.55), "y(t)", "h", ha="right")
     for path, x, name in (("reset", 3.2, "r"), ("update", 4.6, "z"), ("candidate", 7.4, "g")):
         text = f"{name}(t){_values_text(values, name)}"
-        d.label((x + 0.58, gate_y - 0.4), text, path, ha="left", va="top", fontsize=10)
+        d.label((x + 0.58, gate_y - 0.4), text, path, ha="left", va="top")
     _legend(fig, _GRU_LEGEND)
     return fig

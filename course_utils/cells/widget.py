@@ -76,17 +76,36 @@ def step_table(trace, inputs, t, sample=0, feature_names=None):
     caption = f"t = {t} · x(t): " + ", ".join(
         f"{n} = {v:+.2f}" for n, v in zip(names, x, strict=True)
     )
-    return f"<table><caption>{html.escape(caption)}</caption><tr><th></th>{head}</tr>{body}</table>"
+    return (
+        f'<table style="{_TABLE_STYLE}"><caption>{html.escape(caption)}</caption>'
+        f"<tr><th></th>{head}</tr>{body}</table>"
+    )
+
+
+# One line per row and little padding, so that the stepper fits a laptop's window.
+_TABLE_STYLE = "border-collapse: collapse; line-height: 1.25; font-variant-numeric: tabular-nums"
+
+
+def threshold_note(threshold):
+    """The line under the stepper's controls that says when a path is highlighted."""
+    return (
+        f"Highlighted: the paths of the gates at {threshold:g} or more (open), the state c(t-1) "
+        f"through f, the write of g through i, the read-out through o; a gate below {threshold:g} "
+        "fades its path. The diagram's colours are explained under the LSTM cell above."
+    )
 
 
 class GateStepper(Explorer):
     """Step an LSTM layer through one sequence (time steps, features) and watch its gates.
 
     ``unit``: the unit shown on the diagram at start (``None``: the mean over units);
-    ``marks``: {step: label} for steps worth a note (e.g. {4: "store", 25: "query"}).
+    ``marks``: {step: label} for steps worth a note (e.g. {4: "store", 25: "query"});
+    ``threshold``: the value from which a gate counts as open and its path is highlighted.
     """
 
-    def __init__(self, layer, sequence, unit=None, feature_names=None, marks=None, step=0):
+    def __init__(self, layer, sequence, unit=None, feature_names=None, marks=None, step=0,
+                 threshold=0.5):  # fmt: skip
+        self.threshold = fraction("threshold", threshold)
         sequence = np.asarray(sequence, dtype=np.float64)
         if sequence.ndim != 2:
             raise ValueError(
@@ -107,9 +126,11 @@ class GateStepper(Explorer):
             options=options, value=MEAN if unit is None else unit, description="diagram"
         )
         self.image, self.table = FigureImage(), w.HTML()
+        self.note = w.HTML(f"<small>{html.escape(threshold_note(self.threshold))}</small>")
         for control in (self.step, self.unit):
             control.observe(lambda _: self._update(), names="value")
-        super().__init__([w.HBox([play, self.step, self.unit]), self.image, self.table])
+        controls = w.HBox([play, self.step, self.unit])
+        super().__init__([controls, self.note, self.image, self.table])
         self._update()
 
     def figure(self):
@@ -119,10 +140,11 @@ class GateStepper(Explorer):
         who = "mean of all units" if unit is None else f"unit {unit}"
         mark = f" ({self.marks[t]})" if t in self.marks else ""
         return cell_diagrams.lstm_cell(
-            highlight=active_paths(values),
+            highlight=active_paths(values, self.threshold),
             values={k: values[k] for k in "figo"},
             title=f"t = {t}{mark} · {who} · c(t-1) = {values['c(t-1)']:+.2f} → "
             f"c(t) = {values['c(t)']:+.2f} · h(t) = {values['h(t)']:+.2f}",
+            legend=False,  # the LSTM cell drawn in full above has it; the stepper stays short
         )
 
     def _update(self):
@@ -134,7 +156,8 @@ class GateStepper(Explorer):
         steps, units = self.trace.h.shape[1:]
         text = (
             f"LSTM gate stepper: {steps} time steps, {units} units. Move t (or press play) to "
-            "step through the sequence; choose a unit for the diagram."
+            "step through the sequence; choose a unit for the diagram. "
+            + threshold_note(self.threshold)
         )
         fig = self.figure()
         return {"text/plain": text, "image/png": figure_png(fig)}

@@ -18,6 +18,7 @@ from course_utils.validation import integer, positive_number
 VOICES = ("soprano", "alto", "tenor", "bass")
 COLOURS = ("tab:red", "tab:orange", "tab:green", "tab:blue")
 GAP = 0.05  # quarter notes left blank at the end of each bar, so that repeated notes show
+HEADROOM = 5  # semitones above the highest note, where "generated →" is written
 NOTE_NAMES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
 
 
@@ -63,12 +64,13 @@ def note_events(chorale):
 def piano_roll(chorale, title="A chorale", generated_from=None, steps_per_quarter=4, ax=None):
     """Draw the four voices as coloured bars (time → right, pitch ↑); return the figure.
 
-    ``generated_from``: the step where generated music starts, marked with a dashed line.
-    Draws on ``ax`` if given, else on a new figure.
+    ``generated_from``: the step where generated music starts, marked with a dashed line and
+    labelled in a band above the highest note. Draws on ``ax`` if given, else on a new figure.
+    The legend sits to the right of the plot, never over the notes.
     """
     events = note_events(chorale)
     if ax is None:
-        ax = figures.new(figsize=(10, 3.6)).subplots()
+        ax = figures.new(figsize=(9.6, 3.6), layout="constrained").subplots()
     for voice, start, length, midi in events:
         ax.broken_barh(
             [(start / steps_per_quarter, length / steps_per_quarter - GAP)],
@@ -77,17 +79,19 @@ def piano_roll(chorale, title="A chorale", generated_from=None, steps_per_quarte
         )
     for voice, colour in enumerate(COLOURS):
         ax.plot([], [], color=colour, linewidth=6, label=VOICES[voice])
+    notes = [midi for _, _, _, midi in events] or [60]
+    top = max(notes) + (HEADROOM if generated_from is not None else 1)
     if generated_from is not None:
         ax.axvline(generated_from / steps_per_quarter, color="black", linestyle="--")
-        ax.text(generated_from / steps_per_quarter, ax.get_ylim()[1], " generated →", va="top")
+        ax.text(generated_from / steps_per_quarter, top - 0.3, " generated →", va="top")
     ax.set(
         xlabel="time (quarter notes)",
         ylabel="MIDI note number",
         title=title,
         xlim=(0, len(chorale) / steps_per_quarter),
+        ylim=(min(notes) - 1, top),
     )
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
-    ax.figure.tight_layout()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax.figure
 
 

@@ -22,7 +22,8 @@ def conv_stack(layers, length, output_index, title=None):
         set(shapes.inputs_seen(layers[level:], lengths[level], output_index))
         for level in range(len(layers))
     ] + [{output_index}]
-    fig = figures.new(figsize=(min(max(8, 0.22 * length + 3), 16), 1.1 * len(lengths) + 1.2))
+    width = min(max(8, 0.22 * length + 3), figures.WIDTH)
+    fig = figures.new(figsize=(width, 1.1 * len(lengths) + 1.2))
     ax = fig.add_subplot()
     for level, size in enumerate(lengths):
         # Stack outputs are drawn at the input positions they are aligned with (index × stride).
@@ -52,8 +53,7 @@ def conv_stack(layers, length, output_index, title=None):
     ax.set_title(
         title
         or f"Output {output_index} of the top layer sees {len(seen)} inputs ({seen[0]}–{seen[-1]})"
-        f"\nreceptive field of the stack: {shapes.receptive_field(layers)} input steps",
-        fontsize=11,
+        f"\nreceptive field of the stack: {shapes.receptive_field(layers)} input steps"
     )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

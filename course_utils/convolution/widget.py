@@ -5,12 +5,16 @@ The logic is in :mod:`course_utils.shapes` (lengths, receptive field, inputs see
 :func:`describe` below turn the controls into a stack and a summary.
 """
 
+import html
+
 import ipywidgets as w
 
 from course_utils import shapes
 from course_utils.convolution.figures import conv_stack
 from course_utils.validation import positive_int
 from course_utils.widgets import Explorer, FigureImage, figure_png
+
+_INVALID_STYLE = "border-left: 4px solid #d62728; background: #fdecea; padding: 6px 10px"
 
 
 def build_stack(n_layers, kernel_size, strides=1, dilation=1, padding="causal"):
@@ -112,9 +116,16 @@ class ReceptiveFieldExplorer(Explorer):
         try:
             layers, length, top = self._state()
         except ValueError as error:
-            self.message.value = f"<b>Not a valid stack:</b> {error}"
-            self.image.value = b""
+            # No drawing rather than an empty image, which a browser shows as a broken one.
+            self.message.value = (
+                f'<div style="{_INVALID_STYLE}"><b>Not a valid stack:</b> '
+                f"{html.escape(str(error))}<br>Change a control to draw a stack again.</div>"
+            )
+            self.image.layout.display = "none"
+            self.output_index.disabled = True
             return
+        self.image.layout.display = None
+        self.output_index.disabled = False
         with self.output_index.hold_trait_notifications():
             self.output_index.max = top - 1
             if last:
@@ -124,7 +135,10 @@ class ReceptiveFieldExplorer(Explorer):
         self.image.show(figure_png(conv_stack(layers, length, index)))
 
     def snapshot(self):
-        layers, length, _ = self._state()
+        try:
+            layers, length, _ = self._state()
+        except ValueError as error:
+            return {"text/plain": f"Not a valid stack: {error}"}
         index = self.output_index.value
         text = describe(layers, length, index)
         return {"text/plain": text, "image/png": figure_png(conv_stack(layers, length, index))}

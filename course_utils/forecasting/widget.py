@@ -29,12 +29,13 @@ def _check(inputs, truth, forecasts):
     return inputs, truth, forecasts
 
 
-def forecast_figure(inputs, truth, forecasts, index, *, past=21, unit="°C", ax=None):
+def forecast_figure(inputs, truth, forecasts, index, *, past=21, unit="°C", ax=None, legend=True):
     """Plot window ``index``: its last ``past`` input days, the true next days, each forecast.
 
     ``inputs`` is (windows, past days), ``truth`` (windows, horizon), ``forecasts`` a dict of
     (windows, horizon) arrays, all in the same unit. Draws on ``ax`` if given, else on a new
-    figure; returns the figure.
+    figure; returns the figure. The legend sits to the right of the plot, never over the data;
+    ``legend=False`` leaves it out (for panels that share one legend).
     """
     inputs, truth, forecasts = _check(inputs, truth, forecasts)
     if not 0 <= index < len(truth):
@@ -42,7 +43,7 @@ def forecast_figure(inputs, truth, forecasts, index, *, past=21, unit="°C", ax=
     past = min(past, inputs.shape[1])
     horizon = truth.shape[1]
     if ax is None:
-        ax = figures.new(figsize=(7, 3.2)).subplots()
+        ax = figures.new(figsize=(8.6, 3.6), layout="constrained").subplots()
     days_before = np.arange(-past + 1, 1)
     days_after = np.arange(1, horizon + 1)
     ax.plot(days_before, inputs[index, -past:], "k.-", label="past (input)")
@@ -51,7 +52,8 @@ def forecast_figure(inputs, truth, forecasts, index, *, past=21, unit="°C", ax=
         ax.plot(days_after, f[index], "x--", label=name)
     ax.axvline(0.5, color="grey", lw=0.8)
     ax.set(xlabel="day (0 = last input day)", ylabel=unit, title=f"test window {index}")
-    ax.legend(fontsize=7, ncol=2)
+    if legend:
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
     return ax.figure
 
 

@@ -19,17 +19,20 @@ def draw_sketch(ax, sketch, title="", color="black", from_origin=False):
         ax.invert_yaxis()
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title, fontsize=figures.TEXT_PT)
 
 
 def sketch_grid(sketches, titles, columns=5, suptitle="Sketches", from_origin=False):
-    """A grid of sketches with one title each; returns the figure."""
+    """A grid of sketches with one title each (a title can hold a line break); returns the
+    figure, at most as wide as the notebook's output (``figures.WIDTH``)."""
     if len(sketches) != len(titles):
         raise ValueError(f"{len(sketches)} sketches but {len(titles)} titles: give one title each.")
     if not len(sketches):
         raise ValueError("sketch_grid needs at least one sketch.")
     rows = -(-len(sketches) // columns)
-    fig = figures.new(figsize=(1.7 * columns, 1.8 * rows))
+    lines = max(str(title).count("\n") + 1 for title in titles)
+    width = min(1.7 * columns, figures.WIDTH)
+    fig = figures.new(figsize=(width, (width / columns + 0.25 * lines) * rows + 0.6))
     axes = fig.subplots(rows, columns, squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < len(sketches):
@@ -37,8 +40,8 @@ def sketch_grid(sketches, titles, columns=5, suptitle="Sketches", from_origin=Fa
         else:
             ax.axis("off")
     fig.suptitle(suptitle)
-    fig.supxlabel("x (right)", fontsize=8)
-    fig.supylabel("y (down)", fontsize=8)
+    fig.supxlabel("x (right)")
+    fig.supylabel("y (down)")
     fig.tight_layout()
     return fig
 

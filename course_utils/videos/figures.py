@@ -24,7 +24,10 @@ def frame_strip(clips, *, row_labels=None, title="Frames of a clip"):
     frames = len(clips[0])
     if any(len(c) != frames for c in clips):
         raise ValueError("all clips in a strip must have the same number of frames.")
-    fig = figures.new(figsize=(0.9 * frames, 1.0 * len(clips) + 0.8))
+    # Frames as large as fit in the notebook's width, with room for the row labels on the left.
+    side = min(0.9, (figures.WIDTH - (1.6 if row_labels is not None else 0.3)) / frames)
+    width = side * frames + (1.6 if row_labels is not None else 0.3)
+    fig = figures.new(figsize=(width, (0.8 * side + 0.2) * len(clips) + 0.9))
     axes = fig.subplots(len(clips), frames, squeeze=False)
     for row, clip in enumerate(clips):
         for t, ax in enumerate(axes[row]):
@@ -32,11 +35,11 @@ def frame_strip(clips, *, row_labels=None, title="Frames of a clip"):
             ax.set_xticks([])
             ax.set_yticks([])
             if row == len(clips) - 1:
-                ax.set_xlabel(f"t={t}", fontsize=8)
+                ax.set_xlabel(str(t))
         if row_labels is not None:
             axes[row, 0].set_ylabel(row_labels[row], rotation=0, ha="right", va="center")
     fig.suptitle(title)
-    fig.supxlabel("frame (time →)", fontsize=9)
+    fig.supxlabel("frame t (time →)")
     fig.tight_layout(h_pad=0.8)
     return fig
 
@@ -53,14 +56,14 @@ def prefix_view(clip, probabilities, seen, class_names, *, true_label=None, titl
         )
     if not 1 <= seen <= frames:
         raise ValueError(f"seen must be between 1 and {frames}, got {seen!r}.")
-    fig = figures.new(figsize=(0.75 * frames + 1, 4.2))
-    grid = fig.add_gridspec(2, frames, height_ratios=(1, 2.4))
+    fig = figures.new(figsize=(min(0.75 * frames + 1, 9.6), 5), layout="constrained")
+    grid = fig.add_gridspec(2, frames, height_ratios=(1, 2.6))
     for t in range(frames):
         ax = fig.add_subplot(grid[0, t])
         ax.imshow(clip[t], cmap="gray", vmin=0, vmax=1, alpha=1.0 if t < seen else 0.15)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(str(t + 1), fontsize=8)
+        ax.set_title(str(t + 1))
     ax = fig.add_subplot(grid[1, :])
     steps = np.arange(1, frames + 1)
     for k, name in enumerate(class_names):
@@ -73,7 +76,6 @@ def prefix_view(clip, probabilities, seen, class_names, *, true_label=None, titl
         xlabel="frames seen",
         ylabel="predicted probability",
     )
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    fig.legend(loc="outside lower center", ncol=len(class_names) if len(class_names) <= 4 else 3)
     fig.suptitle(title or f"Class probabilities after {seen} of {frames} frames")
-    fig.tight_layout()
     return fig

@@ -90,5 +90,5 @@ def test_bad_highlights_are_refused():
 
 
 def test_diagrams_show_themselves_as_png_in_notebooks():
-    png = diagrams.lstm_cell()._repr_png_()
-    assert png.startswith(b"\x89PNG")
+    png, shown = diagrams.lstm_cell()._repr_png_()
+    assert png.startswith(b"\x89PNG") and shown["width"] > 0

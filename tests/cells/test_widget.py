@@ -81,3 +81,20 @@ def test_the_mean_of_all_units_is_a_visible_choice(layer_and_inputs):
     assert stepper.unit.index == 0 and stepper.unit.label == "mean of all units"
     stepper.unit.value = 1
     assert "unit 1" in stepper.figure().axes[0].get_title()
+
+
+def test_the_stepper_says_from_which_value_a_gate_counts_as_open(layer_and_inputs):
+    layer, inputs = layer_and_inputs
+    stepper = gates.GateStepper(layer, inputs[0])
+    assert "gates at 0.5 or more (open)" in stepper.note.value
+    assert "gates at 0.5 or more (open)" in stepper._repr_mimebundle_()[0]["text/plain"]
+    closed = gates.GateStepper(layer, inputs[0], threshold=0.9999)  # no gate reaches it here
+    assert "gates at 0.9999 or more" in closed.note.value
+
+    def alphas(stepper, path):
+        return {a.get_alpha() for a in stepper.figure().findobj(lambda a: a.get_gid() == path)}
+
+    assert alphas(closed, "lstm:h") == {1.0}  # the inputs always count
+    for path in ("lstm:forget", "lstm:input", "lstm:output"):
+        assert max(alphas(closed, path)) < 0.5, path
+    assert not stepper.figure().legends  # the stepper's diagram is short: no legend

@@ -52,8 +52,13 @@ def test_explorer_reacts_to_its_controls():
     explorer.controls["padding"].value = "valid"
     assert explorer.output_index.max == 16 - 15 - 1
     assert bytes(explorer.image.value).startswith(b"\x89PNG")
-    explorer.controls["strides"].value = 2
-    assert "Not a valid stack" in explorer.message.value and bytes(explorer.image.value) == b""
+    explorer.controls["strides"].value = 2  # with dilations 1, 2, 4...: Keras refuses it
+    assert "Not a valid stack" in explorer.message.value
+    assert "strides &gt; 1 together with dilation_rate &gt; 1" in explorer.message.value
+    assert explorer.image.layout.display == "none"  # no drawing, rather than a broken image
+    assert explorer.output_index.disabled
+    assert explorer._repr_mimebundle_()[0]["text/plain"].startswith("Not a valid stack:")
     explorer.controls["dilation"].value = 1
     assert "receptive field" in explorer.message.value and explorer.image.value
+    assert explorer.image.layout.display is None and not explorer.output_index.disabled
     assert "lengths: 16 →" in explorer._repr_mimebundle_()[0]["text/plain"]

@@ -17,7 +17,8 @@ def test_sketch_grid_draws_one_panel_per_sketch_outside_pyplot():
     assert len(fig.axes) == 8  # two rows of four, the last panel empty
     assert [ax.get_title() for ax in fig.axes[:7]] == [sk.SYNTHETIC_CLASSES[y] for y in labels]
     assert not fig.axes[7].axison
-    assert fig._repr_png_().startswith(b"\x89PNG")
+    png, shown = fig._repr_png_()
+    assert png.startswith(b"\x89PNG") and shown["width"] <= figures.WIDTH * figures.DPI
     with pytest.raises(ValueError, match="one title each"):
         sketch_grid(sketches, ["circle"])
     with pytest.raises(ValueError, match="at least one sketch"):
