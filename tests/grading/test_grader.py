@@ -715,18 +715,15 @@ def test_right_answers_written_otherwise_earn_full_marks(stem, tmp_path, monkeyp
 def test_the_families_check_of_notebook_01_on_each_answer(changes, right):
     """Notebook 01's check cell itself, run on answers given as data."""
     nb = nbformat.read(ROOT / "notebooks" / "01_sequence_model_families.ipynb", as_version=4)
-    check = next(
-        c.source
-        for c in nb.cells
-        if c.metadata.get("nbgrader", {}).get("grade_id") == "ex1-families-check"
-    )
+    check = next(c.source for c in nb.cells if cells.grade_id(c) == "ex1-families-check")
     namespace = {"grading": grading}
     exec(_families_answer(changes), namespace)
     if right:
         exec(check, namespace)
     else:
         [(item, answer)] = changes.items()
-        told = re.escape(f"1 of 7 items are matched wrongly:\n- {item!r} is not {answer!r}. ")
+        wrong = f"{item!r} is not {answer!r}."
+        told = re.escape(f"1 of 7 items are matched wrongly: {wrong}\n- {wrong} ")
         with pytest.raises(AssertionError, match=told):
             exec(check, namespace)
 
