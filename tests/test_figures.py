@@ -138,3 +138,22 @@ def test_a_legend_never_covers_the_data(draw):
     for label in ax.texts:  # "generated →", in data coordinates
         (_, bottom), _ = ax.transData.inverted().transform(label.get_window_extent())
         assert bottom > _chorale().max() + 0.4  # the top of the highest note's bar
+
+
+def test_a_course_figure_stays_a_2x_png_when_a_library_sets_matplotlibs_retina_format():
+    """music21, imported in a notebook, registers IPython's "retina" printer for matplotlib's
+    figures, which would draw course figures at 100 dpi (11 % wider) and ignore their method."""
+    from IPython.core.pylabtools import select_figure_formats  # what %config InlineBackend does
+
+    class Shell:
+        display_formatter = DisplayFormatter()
+
+    shell = Shell()
+    figures.show_in(shell.display_formatter)
+    select_figure_formats(shell, {"retina", "svg"})
+    fig = figures.new(figsize=(4, 2))
+    fig.subplots().plot([0, 1], [0, 1])
+    data, metadata = shell.display_formatter.format(fig)
+    assert "image/svg+xml" not in data
+    assert metadata["image/png"]["width"] == figures.css_size(figures.png(fig))[0]
+    assert metadata["image/png"]["width"] <= 4 * figures.DPI
