@@ -10,6 +10,9 @@ never following a link or waiting on a pipe, and parses it within bounds. Like
 """
 
 import json
+import os
+import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -26,6 +29,18 @@ FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
 def boxed():
     if not sandbox.available():
         pytest.skip("bubblewrap cannot run on this machine")
+
+
+def test_the_sandbox_runs_wherever_bubblewrap_does():
+    """Wherever a plain bubblewrap sandbox starts, the answer kernel's starts too (the checkout
+    and its environment may sit under /tmp, as in CI, which the sandbox's own /tmp covers)."""
+    plain = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--unshare-all", "true"]
+    if os.environ.get(sandbox.DISABLE) or not shutil.which("bwrap"):
+        pytest.skip("bubblewrap is not installed here, or turned off")
+    if subprocess.run(plain, capture_output=True).returncode != 0:
+        pytest.skip("bubblewrap cannot create namespaces here")
+    sandbox.available.cache_clear()
+    assert sandbox.available()
 
 
 def _probe(condition):
