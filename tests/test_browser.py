@@ -7,7 +7,10 @@ left unanswered), runs it to the end with feedback, and finds the answers again 
 shows the solutions. Then runs the widget of every notebook that has one (02 to 12), moves its
 controls and checks what it shows against the pure functions behind it (or, where the view comes
 from a model trained in the notebook, that it follows the controls in the pure function's form),
-and that its figures have two image pixels per CSS pixel on a 2x display. Each widget runs in a
+and that its figures have two image pixels per CSS pixel on a 2x display. The learner copies'
+static figures are checked too: two image pixels per CSS pixel, shown at their natural width
+(not shrunk to the output area), and, for notebook 01's families figure, text at least as large
+as the notebook's body text. Each widget runs in a
 notebook cut from its learner copy: a widget built from literals with its notebook's setup cell
 only; a widget of a model trained in the notebook after the lesson up to it. Servers serve
 temporary workspaces, so JupyterLab's autosave never touches the repository. A screenshot of each
@@ -28,6 +31,8 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
+from course_utils import families, figures
+from course_utils.cells.widget import threshold_note
 from course_utils.convolution.widget import build_stack, describe
 from course_utils.distribution.parallelism import step_plan
 from course_utils.gradients.widget import gradient_figure
@@ -63,8 +68,14 @@ NOTEBOOKS = {
     "11": "11_distributed_training.ipynb",
     "12": "12_bach_chorales.ipynb",
 }
+# Notebooks whose committed outputs come from the course's figures at 2x and as wide as the output
+# area at most (the others' follow when their outputs are made again).
+STATIC_FIGURES = {"01": "01_sequence_model_families.ipynb"} | {
+    key: NOTEBOOKS[key] for key in ("04", "05", "06", "09", "12")
+}
 # Widgets built from literals alone: their notebook's setup cell and their own cell are enough.
 LITERAL_WIDGETS = {"02", "03", "05", "07", "11"}
+
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 if CHROMIUM is None:
@@ -288,10 +299,68 @@ def assert_sharp(image):
     assert shown > 0 and natural >= 2 * shown, f"{natural} image pixels on {shown} CSS pixels"
 
 
+def image_sizes(image):
+    """{natural: image pixels, shown: CSS pixels, width: the width the output asks for} of a
+    figure, once it is scrolled into view and loaded."""
+    image.scroll_into_view_if_needed()
+    playwright.expect(image).to_be_visible()
+    image.page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    return image.evaluate(
+        "img => ({natural: img.naturalWidth, shown: img.getBoundingClientRect().width,"
+        " width: Number(img.getAttribute('width'))})"
+    )
+
+
+def body_text_px(page):
+    """The font size, in CSS pixels, of the notebook's body text (a markdown paragraph)."""
+    paragraph = page.locator(".jp-RenderedMarkdown p").first
+    return float(paragraph.evaluate("p => parseFloat(getComputedStyle(p).fontSize)"))
+
+
 def finish(page, box, name):
     """No widget failed to display; save a screenshot of the widget."""
     assert widget_errors(page) == []
     box.screenshot(path=ARTIFACTS / f"browser-{name}.png")
+
+
+@pytest.mark.parametrize("key", STATIC_FIGURES)
+def test_static_figures_are_sharp_and_shown_at_their_natural_width(lab, page, key):
+    """Every figure that a lesson cell shows in a learner copy (before anything runs) carries two
+    image pixels per CSS pixel and is shown at the width it was drawn for: the output area does
+    not shrink it, and its text with it."""
+    open_page(page, lab, STATIC_FIGURES[key])
+    images = page.locator(".jp-Notebook .jp-RenderedImage img")
+    playwright.expect(images.first).to_be_attached()
+    count = images.count()
+    for index in range(count):
+        sizes = image_sizes(images.nth(index))
+        assert sizes["width"] > 0 and sizes["natural"] >= 2 * sizes["width"], sizes
+        assert sizes["shown"] == pytest.approx(sizes["width"], abs=0.5), f"shrunk: {sizes}"
+    if key == "01":
+        families_figure_text_is_as_large_as_the_body_text(page)
+    page.screenshot(path=ARTIFACTS / f"browser-{key}-static-figures.png")
+
+
+def families_figure_text_is_as_large_as_the_body_text(page):
+    """Notebook 01's families figure, as the learner sees it: its smallest text, the drawing's
+    font size in CSS pixels times the scale it is shown at, is at least the body text's size."""
+    fig = families.families_figure()  # the drawing that the committed output shows
+    png = figures.png(fig)
+    cell = page.locator(".jp-Notebook .jp-CodeCell", has_text="families.families_figure()").first
+    image = cell.locator(".jp-RenderedImage img")
+    sizes = image_sizes(image)
+    assert sizes["natural"] == pytest.approx(figures.css_size(png)[0] * 2, abs=4), (
+        "the committed output is not the current drawing: make outputs NB=notebooks/"
+        + STATIC_FIGURES["01"]
+    )
+    scale = sizes["shown"] / (sizes["natural"] / figures.SCALE)  # 1 unless the browser shrank it
+    smallest = min(figures.text_sizes(fig)) * scale
+    assert smallest >= body_text_px(page) - 0.01, (
+        f"{smallest:.1f} px text, body {body_text_px(page)}"
+    )
+    image.screenshot(path=ARTIFACTS / "browser-01-families-figure.png")
 
 
 def test_shape_explorer_follows_its_controls(lab, page):
@@ -374,6 +443,12 @@ def test_lstm_gate_stepper_steps(lab, page):
 
     redraws(diagram, lambda: set_slider(page, "t", start + 1))
     playwright.expect(caption).to_contain_text(f"t = {start + 1} ·", timeout=10_000)
+    playwright.expect(stepper).to_contain_text(threshold_note(0.5))  # what "highlighted" means
+    # The whole stepper (controls, diagram, table) fits in the notebook's view of a 1000-px window.
+    stepper.scroll_into_view_if_needed()
+    view = page.locator(".jp-NotebookPanel-notebook").first.bounding_box()["height"]
+    height = stepper.bounding_box()["height"]
+    assert height <= view, f"the stepper is {height:.0f} px tall, the notebook shows {view:.0f} px"
     finish(page, stepper, "06-gate-stepper")
 
 
@@ -390,6 +465,19 @@ def test_receptive_field_explorer_follows_its_controls(lab, page):
     redraws(drawing, lambda: set_slider(page, "output", 10))
     expect_lines(shown, describe(build_stack(4, 3, dilation="doubling"), 32, 10))
     finish(page, box, "07-receptive-field-explorer")
+
+    # Strides with dilations 1, 2, 4, 8: no such stack. A message, and no (broken) image.
+    stack = explorer(page, control(page, "slider", "stride"))  # found by a control that stays
+    drawing = stack.locator("img").first
+    set_slider(page, "stride", 2)
+    message = stack.locator(".widget-html-content", has_text="Not a valid stack:").first
+    playwright.expect(message).to_contain_text("strides > 1 together with dilation_rate > 1")
+    playwright.expect(drawing).to_be_hidden()
+    stack.screenshot(path=ARTIFACTS / "browser-07-receptive-field-explorer-invalid.png")
+    set_slider(page, "stride", 1)
+    playwright.expect(drawing).to_be_visible()
+    expect_lines(shown, describe(build_stack(4, 3, dilation="doubling"), 32, 10))
+    assert_sharp(drawing)
 
 
 def test_clip_explorer_follows_its_controls(lab, page):
@@ -534,7 +622,7 @@ def test_the_learner_answers_in_the_workspace_and_a_second_make_lab_keeps_the_an
             answer_cell, check_cell = cells.nth(checks[check] - 1), cells.nth(checks[check])
             for cell, says in (
                 (answer_cell, stub),
-                (check_cell, f"not answered yet: `{name}` is not defined"),
+                (check_cell, f"not answered yet: `{name}` is your answer to the exercise"),
             ):
                 shown = cell.locator(".jp-OutputArea")
                 playwright.expect(shown).to_contain_text(says)

@@ -126,7 +126,9 @@ class GateStepper(Explorer):
             options=options, value=MEAN if unit is None else unit, description="diagram"
         )
         self.image, self.table = FigureImage(), w.HTML()
-        self.note = w.HTML(f"<small>{html.escape(threshold_note(self.threshold))}</small>")
+        self.note = w.HTML(
+            f'<div style="line-height: 1.4">{html.escape(threshold_note(self.threshold))}</div>'
+        )
         for control in (self.step, self.unit):
             control.observe(lambda _: self._update(), names="value")
         controls = w.HBox([play, self.step, self.unit])
