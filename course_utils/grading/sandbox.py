@@ -98,12 +98,11 @@ def _command(channel, lib):
     )  # root: no user namespace, so that setpriv can become nobody
     python = [a for p in _python_folders() for a in ("--ro-bind", str(p), str(p))]
     argv = ["bwrap", *namespaces, "--die-with-parent", "--new-session", *_system(),
-            *_folders(_python_folders()), *python,
             "--dev", "/dev", "--proc", "/proc",
             "--size", str(DISK), "--perms", "1777", "--tmpfs", "/tmp",
             "--size", str(SHARED_MEMORY), "--perms", "1777", "--tmpfs", "/dev/shm",
-            *_folders([channel, lib]),  # after /tmp, where they may be
-            "--ro-bind", str(lib), str(lib), "--bind", str(channel), str(channel),
+            *_folders([*_python_folders(), channel, lib]),  # after /tmp, where they may be
+            *python, "--ro-bind", str(lib), str(lib), "--bind", str(channel), str(channel),
             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp",
             "--unsetenv", "JPY_PARENT_PID",  # a kernel watches its parent, unseen from here
             "--", "prlimit", f"--as={MEMORY}", f"--fsize={DISK}", f"--nproc={PROCESSES}",
