@@ -331,9 +331,13 @@ def test_static_figures_are_sharp_and_shown_at_their_natural_width(lab, page, ke
     image pixels per CSS pixel and is shown at the width it was drawn for: the output area does
     not shrink it, and its text with it."""
     open_page(page, lab, STATIC_FIGURES[key])
+    copy = nbformat.read(lab.workspace / STATIC_FIGURES[key], 4)
+    count = sum(
+        "image/png" in out.get("data", {}) for cell in copy.cells for out in cell.get("outputs", [])
+    )
     images = page.locator(".jp-Notebook .jp-RenderedImage img")
-    playwright.expect(images.first).to_be_attached()
-    count = images.count()
+    # JupyterLab renders a notebook's cells a few at a time: wait for all its figures.
+    playwright.expect(images).to_have_count(count, timeout=60_000)
     for index in range(count):
         sizes = image_sizes(images.nth(index))
         assert sizes["width"] > 0 and sizes["natural"] >= 2 * sizes["width"], sizes
