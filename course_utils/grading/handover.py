@@ -171,6 +171,8 @@ def decode(data, depth=0):
 
 
 def _decode_library_value(kind, data, depth):
+    if kind == "keras":
+        return _rebuild_keras_object(data)
     import tensorflow as tf
 
     if kind == "tensor":
@@ -183,8 +185,6 @@ def _decode_library_value(kind, data, depth):
         specs = tuple(_spec(*decode(s, depth + 1)) for s in data["specs"])
         signature = specs if data["tuple"] else specs[0]
         return tf.data.Dataset.from_generator(lambda: iter(elements), output_signature=signature)
-    if kind == "keras":
-        return _rebuild_keras_object(data)
     raise ValueError(f"the hand-over holds an unknown kind of value, {kind!r}")
 
 
@@ -211,11 +211,12 @@ def _keras_modules_only(config):
 
 def _rebuild_keras_object(data):
     """The Keras object ``data`` describes, rebuilt from its configuration and weights alone, the
-    same way whatever else the answer kernel sent beside them."""
-    import keras
-
+    same way whatever else the answer kernel sent beside them. A configuration naming a class
+    outside Keras is refused before Keras is even imported."""
     described = dict(data["object"])
     _keras_modules_only(described)
+    import keras
+
     compile_config = described.pop("compile_config", None)
     value = keras.saving.deserialize_keras_object(described, safe_mode=True)
     weights = [_from_npy(w) for w in data.get("weights", [])]
