@@ -7,6 +7,7 @@ equality are first turned into plain Python data (numbers, strings, tuples, list
 object whose ``__eq__`` always answers True cannot pass for the right answer.
 """
 
+import hashlib
 import math
 
 import numpy as np
@@ -62,6 +63,51 @@ def _is_plain(value):
     return True
 
 
+class Sealed:
+    """An expected value that a visible check cell keeps to itself: only its digest is written.
+
+    A check given ``Sealed("…")`` compares the digest of the answer with it, and its failure
+    message says what is wrong without naming the right value. Make one with :func:`seal`.
+    """
+
+    def __init__(self, digest):
+        self.digest = str(digest)
+
+    def __repr__(self):
+        return f'grading.Sealed("{self.digest}")'
+
+    def __eq__(self, other):
+        return isinstance(other, Sealed) and other.digest == self.digest
+
+    def __hash__(self):
+        return hash(self.digest)
+
+
+def seal(value):
+    """The :class:`Sealed` form of ``value`` (plain data; a shape as a tuple), to paste into a
+    visible check: ``print(grading.seal((64, 30, 100)))``. Strings are sealed as they are meant
+    (case, spaces, hyphens and dashes aside), numpy integers as Python's."""
+    canonical = repr(_canonical(_plain(value)))
+    return Sealed(hashlib.sha256(f"course-check:{canonical}".encode()).hexdigest()[:16])
+
+
+def _canonical(value):
+    if isinstance(value, str):
+        return _spelling(value)
+    if isinstance(value, tuple | list):
+        return type(value)(_canonical(v) for v in value)
+    if isinstance(value, dict):
+        return {_canonical(k): _canonical(v) for k, v in value.items()}
+    return value
+
+
+def _matches(actual, expected):
+    """``actual`` (plain data) is ``expected``, which may be sealed."""
+    if isinstance(expected, Sealed):
+        return seal(actual) == expected
+    return isinstance(actual, bool) == isinstance(expected, bool) and actual == expected
+
+
 def _as_shape(shape, name):
     try:
         return tuple(None if d is None else int(d) for d in shape)
@@ -73,7 +119,13 @@ def check_shape(actual, expected, what="the shape", hint=""):
     """``actual`` (a shape, tensor or array) has the shape ``expected`` (``None`` matches ``None``)."""
     if hasattr(actual, "shape"):
         actual = actual.shape
-    actual, expected = _as_shape(actual, what), _as_shape(expected, "expected")
+    actual = _as_shape(actual, what)
+    if isinstance(expected, Sealed):
+        if not _matches(actual, expected):
+            _fail(f"{what} is {actual}, which is not right. {hint}".strip())
+        _ok(what)
+        return
+    expected = _as_shape(expected, "expected")
     if actual != expected:
         rank = (
             f" It has {len(actual)} dimensions; {len(expected)} are expected."
@@ -98,8 +150,16 @@ def check_close(actual, expected, *, abs_tol=1e-6, rel_tol=0.0, what="the value"
 
 
 def check_equal(actual, expected, what="the answer", hint=""):
-    """Exact equality for integers, strings, tuples..."""
-    if _is_plain(expected):
+    """Exact equality for integers, strings, tuples...; ``expected`` may be :class:`Sealed`."""
+    if isinstance(expected, Sealed):
+        try:
+            actual = _plain(actual)
+        except TypeError:
+            _fail(
+                f"{what} should be plain data (a number, a string, a tuple or list of them); "
+                f"got an object of type {type(actual).__name__}. {hint}".strip()
+            )
+    elif _is_plain(expected):
         try:
             actual = _plain(actual)
         except TypeError:
@@ -107,8 +167,13 @@ def check_equal(actual, expected, what="the answer", hint=""):
                 f"{what} should be of type {type(expected).__name__}, such as {expected!r}; "
                 f"got an object of type {type(actual).__name__}. {hint}".strip()
             )
-    if isinstance(actual, bool) != isinstance(expected, bool) or actual != expected:
-        _fail(f"{what} is {actual!r} but should be {expected!r}. {hint}".strip())
+    if not _matches(actual, expected):
+        right = (
+            ", which is not right"
+            if isinstance(expected, Sealed)
+            else f" but should be {expected!r}"
+        )
+        _fail(f"{what} is {actual!r}{right}. {hint}".strip())
     _ok(what)
 
 
@@ -146,7 +211,7 @@ def check_choice(answer, expected, *, options, why="", what="your choice"):
         )
     if plain not in options:
         _fail(f"{what} is {answer!r}, which is not one of the options: {listed}.")
-    if plain != expected:
+    if not _matches(plain, expected):
         _fail(f"{what} {answer!r} is not right. {why}".strip())
     _ok(what)
 
@@ -174,7 +239,7 @@ def check_matching(answers, expected, *, why=None, also=None, what="your matchin
     wrong = [
         k
         for k in expected
-        if _spelling(answers[k]) not in {_spelling(v) for v in (expected[k], *also.get(k, ()))}
+        if not any(_same_item(answers[k], v) for v in (expected[k], *also.get(k, ())))
     ]
     if wrong:
         named = "; ".join(f"{k!r} is not {answers[k]!r}" for k in wrong)
@@ -183,6 +248,12 @@ def check_matching(answers, expected, *, why=None, also=None, what="your matchin
         lines += [f"- {k!r} is not {answers[k]!r}. {why.get(k, '')}".rstrip() for k in wrong]
         _fail("\n".join(lines))
     _ok(what)
+
+
+def _same_item(answer, expected):
+    if isinstance(expected, Sealed):
+        return seal(answer) == expected
+    return _spelling(answer) == _spelling(expected)
 
 
 def _spelling(value):

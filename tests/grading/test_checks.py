@@ -444,3 +444,58 @@ def test_notebook_11s_placement_check_on_each_answer(answer, form_ok, told, caps
         exec(check, namespace)
     printed = capsys.readouterr().out
     assert ("✓ the form of your answer: correct" in printed) == form_ok
+
+
+class TestSealed:
+    """A visible check keeps its expected value to itself: it holds only a digest."""
+
+    def test_its_repr_is_the_code_to_paste_and_holds_no_value(self):
+        sealed = grading.seal((64, 30, 100))
+        assert re.fullmatch(r'grading\.Sealed\("[0-9a-f]{16}"\)', repr(sealed))
+        assert "64" not in repr(sealed) and eval(repr(sealed), {"grading": grading}) == sealed
+
+    def test_passes_the_sealed_value_whatever_its_python_type(self, capsys):
+        grading.check_equal(np.int64(960), grading.seal(960), what="the count")
+        grading.check_shape(np.zeros((64, 30, 100)), grading.seal((64, 30, 100)))
+        grading.check_shape((None, 7, 1), grading.seal((None, 7, 1)))
+        grading.check_choice(" C", grading.seal("c"), options=["a", "b", "c", " C"], why="")
+        assert capsys.readouterr().out.count("✓") == 4
+
+    @pytest.mark.parametrize(
+        "check, answer, expected",
+        [
+            (grading.check_equal, 950, 960),
+            (grading.check_equal, [True, False], [True, True]),
+            (grading.check_equal, 96.0, 960),
+            (grading.check_shape, (64, 100, 30), (64, 30, 100)),
+        ],
+    )
+    def test_a_wrong_answer_is_told_without_the_right_one(self, check, answer, expected):
+        with pytest.raises(AssertionError, match="which is not right. Count again.") as failure:
+            check(answer, grading.seal(expected), what="it", hint="Count again.")
+        assert repr(expected) not in str(failure.value)
+
+    def test_a_bool_is_not_sealed_as_an_int(self):
+        _fails("which is not right", grading.check_equal, True, grading.seal(1))
+
+    def test_an_object_equal_to_everything_is_refused(self):
+        _fails("should be plain data", grading.check_equal, AlwaysEqual(), grading.seal(3))
+
+    def test_a_sealed_choice_explains_after_a_wrong_answer(self):
+        _fails(
+            "your choice 'b' is not right. Read the chart.",
+            grading.check_choice,
+            "b",
+            grading.seal("c"),
+            options=["a", "b", "c"],
+            why="Read the chart.",
+        )
+
+    def test_a_sealed_matching_names_the_wrong_item_only(self):
+        expected = {"captioning": grading.seal("vector-to-sequence"), "tagging": grading.seal("x")}
+        answers = {"captioning": "Vector–to–Sequence", "tagging": "y"}
+        with pytest.raises(AssertionError, match="1 of 2 items") as failure:
+            grading.check_matching(answers, expected, also={"tagging": {grading.seal("z")}})
+        assert "'tagging' is not 'y'" in str(failure.value)
+        answers["tagging"] = "Z"
+        grading.check_matching(answers, expected, also={"tagging": {grading.seal("z")}})
