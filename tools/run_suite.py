@@ -1,10 +1,11 @@
-"""The test suite in phases, each timed: lint, unit tests, grader tests, notebooks, browser.
+"""The test suite in phases, each timed: lint, unit tests, grader tests, answer variants,
+notebooks, browser.
 
 Usage: python tools/run_suite.py [--phases NAME,NAME] [--workers N] [PYTEST_ARGS ...]
 
 Runs every phase even when one fails, prints each phase's time and result, and exits 1 if any
 failed. Tests run on ``--workers`` processes side by side (pytest-xdist; the number of CPU cores,
-at most 2, by default); notebooks go one per worker at a time (``--dist loadfile``), so that a
+at most 2, by default); notebooks (and the answer variants) go one per worker at a time (``--dist loadfile``), so that a
 notebook's cells share one kernel under nbval; in the browser phase each worker starts its own lab
 server and browser.
 """
@@ -27,6 +28,7 @@ GRADER_TESTS = [
     "tests/grading/test_separation.py",
 ]
 BROWSER_TESTS = ["tests/test_browser.py", "tests/test_lab_security.py"]
+VARIANT_TESTS = ["tests/variants"]  # one kernel per notebook: its variant tests share it
 
 
 def pytest(*args):
@@ -35,7 +37,7 @@ def pytest(*args):
 
 def phases(workers, extra):
     """{phase: [commands]} in the order they run."""
-    ignored = [f"--ignore={path}" for path in GRADER_TESTS + BROWSER_TESTS]
+    ignored = [f"--ignore={path}" for path in GRADER_TESTS + BROWSER_TESTS + VARIANT_TESTS]
     by_test = ["-n", str(workers)] if workers > 1 else []
     by_file = ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
     return {
@@ -45,6 +47,7 @@ def phases(workers, extra):
         ],
         "unit": [pytest("tests", *ignored, *by_test, *extra)],
         "grader": [pytest(*GRADER_TESTS, *by_test, *extra)],
+        "variants": [pytest(*VARIANT_TESTS, *by_file, *extra)],
         "notebooks": [pytest("notebooks", *by_file, *extra)],
         "browser": [pytest(*BROWSER_TESTS, *by_test, *extra)],
     }

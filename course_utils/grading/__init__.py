@@ -41,8 +41,8 @@ def _plain(value):
 
     Comparing plain data cannot be fooled by an object whose ``__eq__`` always answers True.
     """
-    if isinstance(value, np.ndarray | np.generic) and np.ndim(value) == 0:
-        value = value.item()
+    if isinstance(value, np.ndarray | np.generic):
+        value = value.tolist()
     for kind in _SCALARS[:-1]:
         if isinstance(value, kind):
             return kind(value)
@@ -86,12 +86,15 @@ class Sealed:
 def seal(value):
     """The :class:`Sealed` form of ``value`` (plain data; a shape as a tuple), to paste into a
     visible check: ``print(grading.seal((64, 30, 100)))``. Strings are sealed as they are meant
-    (case, spaces, hyphens and dashes aside), numpy integers as Python's."""
+    (case, spaces, hyphens and dashes aside), numpy values and arrays as Python's numbers and
+    lists, a whole float as an int."""
     canonical = repr(_canonical(_plain(value)))
     return Sealed(hashlib.sha256(f"course-check:{canonical}".encode()).hexdigest()[:16])
 
 
 def _canonical(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 3.0 is 3, as == has it; -0.0 is 0
     if isinstance(value, str):
         return _spelling(value)
     if isinstance(value, tuple | list):
@@ -177,12 +180,21 @@ def check_equal(actual, expected, what="the answer", hint=""):
     _ok(what)
 
 
-def check_array(actual, expected, *, atol=1e-5, rtol=1e-5, what="the array", hint=""):
-    """An array or tensor equal to ``expected`` element-wise within tolerances."""
+def check_array(actual, expected, *, atol=1e-5, rtol=1e-5, decimals=3, what="the array", hint=""):
+    """An array or tensor equal to ``expected`` element-wise within tolerances; a
+    :class:`Sealed` ``expected`` is compared with the array rounded to ``decimals``
+    (``grading.seal(np.round(values, 3))``)."""
     try:
         actual = np.asarray(actual, dtype=float)
     except (TypeError, ValueError):
         _fail(f"{what} should be an array of numbers, got {type(actual).__name__}.")
+    if isinstance(expected, Sealed):
+        if not np.all(np.isfinite(actual)):
+            _fail(f"{what} contains NaN or infinite values. {hint}".strip())
+        if seal(np.round(actual, decimals)) != expected:
+            _fail(f"{what} (of shape {actual.shape}) is not right. {hint}".strip())
+        _ok(what)
+        return
     expected = np.asarray(expected, dtype=float)
     if actual.shape != expected.shape:
         _fail(

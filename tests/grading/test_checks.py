@@ -499,3 +499,11 @@ class TestSealed:
         assert "'tagging' is not 'y'" in str(failure.value)
         answers["tagging"] = "Z"
         grading.check_matching(answers, expected, also={"tagging": {grading.seal("z")}})
+
+    def test_a_sealed_array_is_compared_rounded(self, capsys):
+        sealed = grading.seal(np.round([[0.12341, -0.0], [2.0, 3.5]], 3))
+        grading.check_array(np.array([[0.12339, 0.0001], [2, 3.5]]), sealed)
+        grading.check_equal(np.array([1, 2]), grading.seal([1.0, 2.0]))
+        assert capsys.readouterr().out.count("✓") == 2
+        with pytest.raises(AssertionError, match=r"the array \(of shape \(2, 2\)\) is not right"):
+            grading.check_array([[0.13, 0], [2, 3.5]], sealed)
