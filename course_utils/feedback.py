@@ -3,7 +3,9 @@
 :func:`install` makes IPython show these errors as one line that says what happened and what to do:
 
 - an exercise not answered yet: nbgrader's stub, ``raise NotImplementedError()``, or a cell that
-  meets a name its answer would have defined;
+  meets a name its answer would have defined (said only when the notebook shows that the name is
+  the answer's; a check that meets an unknown name where the notebook is not known says both
+  possibilities: the answer not written, or the lesson cells not run);
 - a name that an earlier cell of the notebook defines, met after a kernel restart: which cell, and
   to run the cells above first. The notebook is known when JupyterLab started the kernel (it sets
   ``JPY_SESSION_NAME`` to the notebook's path); elsewhere (nbval, nbclient) the traceback stays;
@@ -121,10 +123,10 @@ def message(shell, error, tb):
             )
         where = f"the {role} cell {f'under {section} ' if section else ''}that starts `{first}`"
         return f"{summary(error)}: it is defined by {where}; {RUN_ABOVE}"
-    if "grading.check" in cell:
+    if "grading.check" in cell:  # the notebook is not known: which cell defines it is not either
         return (
-            f"{_RED}not answered yet{_PLAIN}: `{name}` is not defined: write the answer cell "
-            "above, run it, then this check."
+            f"{summary(error)}: if it is your answer's name, write the answer cell above, run it, "
+            f"then this check; if the lesson defines it, {RUN_ABOVE}"
         )
     return None
 

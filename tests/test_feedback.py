@@ -48,10 +48,16 @@ def test_a_check_calling_a_stubbed_function_says_the_same(shell):
     assert shown == [NOT_ANSWERED + feedback.STUB_HINT]
 
 
-def test_a_check_of_an_undefined_answer_names_it(shell):
+def test_a_check_meeting_an_unknown_name_says_both_causes_not_unanswered(shell):
+    """Where the notebook is not known, the name may be the answer's or the lesson's."""
     code = "grading.check_equal(list(my_flags), [True], what='the flags')"
     shown = run(shell, code, NameError)
-    assert len(shown) == 1 and shown[0].startswith(NOT_ANSWERED + "`my_flags` is not defined")
+    assert len(shown) == 1 and "not answered yet" not in shown[0]
+    assert (
+        "name 'my_flags' is not defined: if it is your answer's name, write the answer"
+        in (shown[0])
+    )
+    assert shown[0].endswith(feedback.RUN_ABOVE)
 
 
 @pytest.mark.parametrize(
