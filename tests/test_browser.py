@@ -68,10 +68,12 @@ NOTEBOOKS = {
     "11": "11_distributed_training.ipynb",
     "12": "12_bach_chorales.ipynb",
 }
-# Notebooks whose committed outputs come from the course's figures at 2x and as wide as the output
-# area at most (the others' follow when their outputs are made again).
-STATIC_FIGURES = {"01": "01_sequence_model_families.ipynb"} | {
-    key: NOTEBOOKS[key] for key in ("04", "05", "06", "09", "12")
+# Every notebook whose committed outputs show a figure: each drawn by the course's figures, at 2x
+# and as wide as the output area at most.
+STATIC_FIGURES = {
+    path.name[:2]: path.name
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if '"image/png"' in path.read_text(encoding="utf-8")
 }
 # Widgets built from literals alone: their notebook's setup cell and their own cell are enough.
 LITERAL_WIDGETS = {"02", "03", "05", "07", "11"}
