@@ -73,12 +73,32 @@ def test_synthetic_doodles_vary_like_human_ones():
     assert ratios.std() > 0.1
 
 
-def test_synthetic_doodles_are_as_long_as_real_drawings():
-    sketches, labels = sk.generate(400, seed=0)
-    lengths = np.array([len(s) for s in sketches])
+def _book_padding(lengths, rng, batches=300, batch_size=32, crop=100):
+    """The share of padding in the book's batches: random batches of 32, padded to their longest
+    sketch, cropped to 100 points."""
+    real = total = 0
+    for _ in range(batches):
+        batch = rng.choice(lengths, batch_size, replace=False)
+        padded = min(batch.max(), crop)
+        real, total = real + np.minimum(batch, padded).sum(), total + batch_size * padded
+    return 1 - real / total
+
+
+def test_synthetic_doodles_are_as_long_as_the_real_tutorial_drawings():
+    """The real figures: the textbook's histogram of the tutorial TFRecords' lengths (3rd ed.,
+    chapter 15, exercise 9's solution): median ≈ 38 points, ≈ 96% at most 100, ≈ 15% under 21,
+    ≈ 0.3% over 200; a crop at 100 cuts ≈ 3% of the sketches and ≈ 2% of the points; the book's
+    batches of 32 are ≈ 56% padding."""
+    sketches, _ = sk.generate(2000, seed=0)
+    lengths = np.array([len(s) - 1 for s in sketches])  # the tutorial's ink drops a point
     strokes = np.array([int(s[:, 2].sum()) for s in sketches])
-    assert 50 <= np.median(lengths) <= 120  # real files: most under 100 points, a tail past 200
-    assert 0.15 < np.mean(lengths > 100) < 0.45 and lengths.max() > 200
+    assert 34 <= np.median(lengths) <= 42
+    assert 20 <= 5 * np.bincount(lengths // 5).argmax() + 2 <= 32  # the most common length
+    assert 0.93 <= np.mean(lengths <= 100) <= 0.99
+    assert 0.11 <= np.mean(lengths < 21) <= 0.19
+    assert np.mean(lengths > 200) <= 0.008 and lengths.max() > 200  # a thin tail
+    assert np.maximum(lengths - 100, 0).sum() / lengths.sum() <= 0.05  # points a crop drops
+    assert 0.50 <= _book_padding(lengths, np.random.default_rng(0)) <= 0.62
     assert np.median(strokes) >= 2 and np.mean(strokes >= 5) > 0.1
 
 
