@@ -1,5 +1,6 @@
-"""Datasets: one module per family, each with an embedded offline default and, where a real
-dataset exists, a real loader built on :func:`fetch`.
+"""Datasets: the convention every topic's loader follows (each topic's ``data.py``): an embedded
+offline default and, where a real dataset exists, a real loader built on
+:func:`course_utils.download.fetch`.
 
 The ``source`` convention shared by every loader:
 

@@ -1,4 +1,4 @@
-"""Every notebook follows the course anatomy (COURSE_GUIDE §3, §7, §9)."""
+"""Every notebook follows the course anatomy (CONTRIBUTING.md: adding a notebook, an exercise)."""
 
 import json
 import re

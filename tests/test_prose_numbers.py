@@ -1,4 +1,4 @@
-"""Every measured number in a notebook's prose is printed by the committed run (COURSE_GUIDE §9).
+"""Every measured number in a notebook's prose is printed by the committed run (CONTRIBUTING.md, "Add a notebook").
 
 A number in a markdown cell (a decimal, a percentage, a number with thousands separators or in
 scientific notation) must be printed by a code cell above it or by the code cell it introduces,

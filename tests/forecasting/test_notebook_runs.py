@@ -1,5 +1,5 @@
 """Notebook 04's committed (standard-profile) comparison: every model trained over at least three
-seeds, and every run ended by early stopping, never by its epoch ceiling (COURSE_GUIDE §4)."""
+seeds, and every run ended by early stopping, never by its epoch ceiling (CONTRIBUTING.md, "Add a notebook")."""
 
 import json
 import re

@@ -1,5 +1,5 @@
 """Notebook 05's committed (standard-profile) comparisons: every set-up trained from at least three
-seeds, and every result printed as a mean and range (COURSE_GUIDE §4)."""
+seeds, and every result printed as a mean and range (CONTRIBUTING.md, "Add a notebook")."""
 
 import json
 import re
