@@ -9,8 +9,18 @@ VARIANTS = {
             "built by code",
             "batch, steps, features = 32, 50, 3\ninput_shape = (batch, steps, features)",
         ),
-        Wrong("steps before batch", "input_shape = (50, 32, 3)", says=["the input shape"]),
-        Wrong("no batch axis", "input_shape = (50, 3)", says=["the input shape"]),
+        Right("numpy integers", "import numpy as np\n\ninput_shape = tuple(np.array([32, 50, 3]))"),
+        Wrong(
+            "steps before batch",
+            "input_shape = (50, 32, 3)",
+            says=["the input shape is (50, 32, 3), which is not right", "batch size, time steps"],
+        ),
+        Wrong("no batch axis", "input_shape = (50, 3)", says=["the number of dimensions is 2"]),
+        Wrong(
+            "features before steps",
+            "input_shape = (32, 3, 50)",
+            says=["the input shape is (32, 3, 50)", "features per step"],
+        ),
     ],
 }
 
