@@ -32,21 +32,31 @@ class EpochLine(keras.callbacks.Callback):
 
 
 class Throughput(keras.callbacks.Callback):
-    """Measures training samples per second, leaving out the first epoch (tracing and compiling).
+    """Measures training samples per second: the time of each epoch's training steps, without its
+    validation (Keras validates inside the epoch, after ``on_test_begin``), leaving out the first
+    epoch (tracing and compiling).
 
-    After ``fit``: ``samples_per_second`` and ``seconds`` (all epochs, first included).
+    After ``fit``: ``samples_per_second``, and ``seconds``, the training steps' time of all epochs,
+    first included.
     """
 
     def __init__(self, samples_per_epoch):
         super().__init__()
         self.samples_per_epoch = positive_int("samples_per_epoch", samples_per_epoch)
         self.epoch_seconds = []
+        self._start = self._trained = None
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
+        self._start, self._trained = time.perf_counter(), None
+
+    def on_test_begin(self, logs=None):
+        if self._start is not None and self._trained is None:  # fit's validation begins
+            self._trained = time.perf_counter() - self._start
 
     def on_epoch_end(self, epoch, logs=None):
-        self.epoch_seconds.append(time.perf_counter() - self._start)
+        trained = self._trained if self._trained is not None else time.perf_counter() - self._start
+        self.epoch_seconds.append(trained)
+        self._start = None
 
     @property
     def seconds(self):

@@ -30,6 +30,43 @@ def test_fit_prints_one_line_per_epoch_and_measures_throughput(capsys):
     assert len(history.history["loss"]) == 3
 
 
+def test_throughput_leaves_validation_out(monkeypatch):
+    """An epoch's training time ends where its validation begins, when there is one."""
+    clock = iter([0.0, 2.0, 10.0, 13.0])  # begin, validation begins; begin, end
+    monkeypatch.setattr(training.time, "perf_counter", lambda: next(clock))
+    speed = training.Throughput(samples_per_epoch=6)
+    speed.on_epoch_begin(0)
+    speed.on_test_begin()
+    speed.on_epoch_end(0)
+    speed.on_epoch_begin(1)
+    speed.on_epoch_end(1)
+    assert speed.epoch_seconds == [2.0, 3.0] and speed.samples_per_second == 2.0
+    speed.on_test_begin()  # an evaluate outside fit changes nothing
+    assert speed.epoch_seconds == [2.0, 3.0]
+
+
+def test_keras_validates_inside_the_epoch():
+    """What the throughput relies on: fit calls on_test_begin after on_epoch_begin and before
+    on_epoch_end."""
+    import keras
+
+    calls = []
+
+    class Record(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            calls.append("epoch begins")
+
+        def on_test_begin(self, logs=None):
+            calls.append("validation begins")
+
+        def on_epoch_end(self, epoch, logs=None):
+            calls.append("epoch ends")
+
+    x, y = np.zeros((8, 4, 2), "float32"), np.zeros((8, 1), "float32")
+    _model().fit(x, y, epochs=1, validation_data=(x, y), verbose=0, callbacks=[Record()])
+    assert calls == ["epoch begins", "validation begins", "epoch ends"]
+
+
 def test_every_n_epochs_still_prints_the_last(capsys):
     x, y = np.zeros((8, 4, 2), "float32"), np.zeros((8, 1), "float32")
     training.fit(_model(), x, y, epochs=5, every=2)
