@@ -39,6 +39,8 @@ from course_utils.gradients.widget import gradient_figure
 from course_utils.shapes.widget import layer_report, stack_report
 from tests.lab_server import ROOT, LabServer, free_port
 
+pytestmark = pytest.mark.browser
+
 spec = importlib.util.spec_from_file_location("lab_guard", ROOT / "tools" / "lab_guard.py")
 lab_guard = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(lab_guard)

@@ -8,6 +8,8 @@ import pytest
 
 from tests.lab_server import ROOT, LabServer
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def lab():

@@ -26,6 +26,8 @@ from course_utils.grading.report import TABLE_WIDTH, Question, Report
 from course_utils.grading.submission import GradingError
 from tests.fixtures.tiny_course import answer_cell, check_cell, source_notebook
 
+pytestmark = pytest.mark.grader
+
 ROOT = Path(__file__).resolve().parents[2]
 
 FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}

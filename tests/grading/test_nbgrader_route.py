@@ -15,6 +15,8 @@ from nbgrader.api import Gradebook
 
 from course_utils.grading import cells
 
+pytestmark = pytest.mark.grader
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "03_return_sequences"
 WRONG_CLASSIFIER = (  # a sequence out, not a vector

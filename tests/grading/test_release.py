@@ -10,6 +10,8 @@ from course_utils.grading.cli import main
 from course_utils.grading.release import release, student_version
 from tests.fixtures.tiny_course import source_notebook
 
+pytestmark = pytest.mark.grader
+
 ROOT = Path(__file__).resolve().parents[2]
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -142,6 +142,7 @@ def variants_test(stem, variants):
     cases = [(g, v) for g, listed in variants.items() for v in [*listed, None]]
     ids = [f"{g}-{v.name if v else 'reference'}" for g, v in cases]
 
+    @pytest.mark.variants
     @pytest.mark.parametrize("grade_id, variant", cases, ids=ids)
     def test(grade_id, variant):
         outcome = outcomes(stem, variants)[grade_id, variant.name if variant else "reference"]
