@@ -643,10 +643,16 @@ def synthetic_tfrecords(n_train, n_eval, *, seed=0, shards=4):
     """The embedded default in format A, generated once into the data directory and reused."""
     folder = _synthetic_folder(f"tfrecord{shards}", n_train, n_eval, seed)
     if not (folder / "eval.tfrecord.classes").exists():
-        with download.atomic_folder(folder) as tmp:
-            for prefix, n, s in (("training", n_train, seed), ("eval", n_eval, seed + 1)):
-                sketches, labels = generate(n, seed=s)
-                write_tfrecords(tmp, prefix, sketches, labels, SYNTHETIC_CLASSES, shards)
+        try:
+            with download.atomic_folder(folder) as tmp:
+                for prefix, n, s in (("training", n_train, seed), ("eval", n_eval, seed + 1)):
+                    sketches, labels = generate(n, seed=s)
+                    write_tfrecords(tmp, prefix, sketches, labels, SYNTHETIC_CLASSES, shards)
+        except OSError:
+            # Another process generated the same files first (its folder could not be replaced):
+            # they are identical, so use them.
+            if not (folder / "eval.tfrecord.classes").exists():
+                raise
     return read_tfrecord_folder(folder)
 
 

@@ -260,3 +260,18 @@ def test_tutorial_ink_draws_back_from_the_origin():
     np.testing.assert_allclose(back[0], [[0, 0], [1, 0], [1, 1]])
     np.testing.assert_allclose(back[1], [[0, 1], [0.5, 0.5]])
     assert [len(s) for s in sk.to_strokes(ink)] == [2, 2]
+
+
+def test_synthetic_files_another_process_made_meanwhile_are_used(data_dir, monkeypatch):
+    import os
+    import shutil
+
+    replace = os.replace
+
+    def racing(staging, target):
+        shutil.copytree(staging, target)  # another kernel finished the same files first
+        return replace(staging, target)
+
+    monkeypatch.setattr(os, "replace", racing)
+    files = sk.synthetic_tfrecords(20, 10)
+    assert len(files.train) == 4 and files.class_names == sk.SYNTHETIC_CLASSES
