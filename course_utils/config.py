@@ -55,22 +55,32 @@ def _flag(name, default):
     raise ConfigError(f"{name}={value!r} is not understood: use 1 (on) or 0 (off).")
 
 
-_defaults = {"profile": "standard"}
+_decided = {}  # the profile device.setup() chose, when COURSE_PROFILE does not say
 
 
-def set_default_profile(name):
-    """The profile to use when ``COURSE_PROFILE`` is not set (:func:`course_utils.device.setup`
-    sets ``full`` when it finds a GPU)."""
+def decide_profile(name):
+    """Record the profile for when ``COURSE_PROFILE`` is not set: :func:`course_utils.device.setup`
+    calls it, with ``full`` when it finds a GPU and ``standard`` otherwise."""
     if name not in PROFILES:
         raise ConfigError(f"{name!r} is not a profile. Valid profiles: {', '.join(PROFILES)}.")
-    _defaults["profile"] = name
+    _decided["profile"] = name
 
 
 def profile_name():
-    """The active profile's name: ``COURSE_PROFILE``, else the default (:func:`set_default_profile`)."""
+    """The active profile's name: ``COURSE_PROFILE``, else the one ``device.setup()`` decided.
+
+    Read before either says, it is an error rather than a guess, so that no value chosen by the
+    profile can change with the order of calls.
+    """
     name = _env("COURSE_PROFILE")
     if name is None:
-        return _defaults["profile"]
+        if "profile" not in _decided:
+            raise ConfigError(
+                "no profile yet: COURSE_PROFILE is not set, and the profile is decided by "
+                "device.setup() (full with a GPU, else standard), which the notebook's setup cell "
+                "runs first. Run the setup cell, or set COURSE_PROFILE."
+            )
+        return _decided["profile"]
     name = name.lower()
     if name not in PROFILES:
         raise ConfigError(

@@ -87,7 +87,7 @@ def setup(split=None):
     capabilities = [
         tf.config.experimental.get_device_details(gpu).get("compute_capability") for gpu in gpus
     ]
-    config.set_default_profile("full" if gpus else "standard")
+    config.decide_profile("full" if gpus else "standard")
     policy = precision_policy(capabilities, config.mixed_precision_allowed())
     keras.mixed_precision.set_global_policy(policy)
 

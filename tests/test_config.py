@@ -24,14 +24,15 @@ def test_unknown_profile_lists_the_valid_ones(monkeypatch):
     assert "'quick'" in message and all(p in message for p in config.PROFILES)
 
 
-def test_the_default_profile_is_standard_until_set(monkeypatch):
+def test_without_course_profile_the_profile_is_what_setup_decided(monkeypatch):
     monkeypatch.delenv("COURSE_PROFILE")
-    monkeypatch.setitem(config._defaults, "profile", "standard")
-    assert config.profile_name() == "standard"
-    config.set_default_profile("full")
-    assert config.profile_name() == "full"
+    monkeypatch.setattr(config, "_decided", {})
+    with pytest.raises(config.ConfigError, match=r"no profile yet: .* Run the setup cell"):
+        config.choose(smoke=1, standard=2)  # never a silent "standard" before device.setup()
+    config.decide_profile("full")
+    assert config.profile_name() == "full" and config.choose(smoke=1, standard=2, full=3) == 3
     with pytest.raises(config.ConfigError, match="'huge' is not a profile"):
-        config.set_default_profile("huge")
+        config.decide_profile("huge")
 
 
 def test_reading_the_settings_loads_no_tensorflow():
@@ -40,7 +41,7 @@ def test_reading_the_settings_loads_no_tensorflow():
         "config.describe(); config.choose(smoke=1, standard=2); config.data_dir()\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "COURSE_PROFILE"}
+    env = {**os.environ, "COURSE_PROFILE": "standard"}
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout

@@ -8,9 +8,10 @@ when it could not run (an unreadable file, no matching source notebook, a broken
 """
 
 import argparse
-import os
 import sys
 from pathlib import Path
+
+from course_utils import config
 
 REPO_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -39,7 +40,11 @@ def _parser():
     grade.add_argument("--json", action="store_true", help="print the results as JSON")
     grade.add_argument("--source", help="the instructor's notebook (default: found in notebooks/)")
     grade.add_argument("--notebooks-dir", help="the course's notebooks (default: notebooks/)")
-    grade.add_argument("--profile", help="COURSE_PROFILE for the graded run (e.g. smoke)")
+    grade.add_argument(
+        "--profile",
+        choices=config.PROFILES,
+        help="the graded run's profile (default: COURSE_PROFILE, else as the setup cell decides)",
+    )
     grade.add_argument(
         "--cell-timeout", type=float, default=300, help="seconds one cell may run (300)"
     )
@@ -58,14 +63,13 @@ def _release(args):
 def _grade(args):
     from course_utils.grading.grader import grade
 
-    if args.profile:
-        os.environ["COURSE_PROFILE"] = args.profile
     report = grade(
         args.submission,
         source=args.source,
         notebooks_dir=_notebooks_dir(args.notebooks_dir),
         cell_timeout=args.cell_timeout,
         timeout=args.timeout,
+        profile=args.profile,
     )
     print(report.to_json() if args.json else report.table())
 

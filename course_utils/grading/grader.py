@@ -36,12 +36,19 @@ WORK_ROOT = Path(tempfile.gettempdir()) / "course-grading"  # every grading's fo
 
 
 def grade(
-    submission_path, *, source=None, notebooks_dir="notebooks", cell_timeout=300, timeout=1800
+    submission_path,
+    *,
+    source=None,
+    notebooks_dir="notebooks",
+    cell_timeout=300,
+    timeout=1800,
+    profile=None,
 ):
     """Grade the notebook at ``submission_path``; return a :class:`Report`.
 
     ``source`` is the instructor's notebook (found in ``notebooks_dir`` when ``None``);
-    ``cell_timeout`` and ``timeout`` are the limits, in seconds, for one cell and the whole run.
+    ``cell_timeout`` and ``timeout`` are the limits, in seconds, for one cell and the whole run;
+    ``profile`` the kernels' COURSE_PROFILE (by default, this process's).
     Raises :class:`GradingError` when grading cannot run.
     """
     submitted = submission.load_notebook(submission_path)
@@ -67,7 +74,8 @@ def grade(
     try:
         WORK_ROOT.mkdir(mode=0o700, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="course-grade-", dir=WORK_ROOT) as work:
-            grading = run.Grading(source_nb, answers, stubs, Path(work), (cell_timeout, timeout))
+            limits = (cell_timeout, timeout)
+            grading = run.Grading(source_nb, answers, stubs, Path(work), limits, profile)
             plan, outcome, stubbed, deadline_hit = grading.until_it_ends()
     finally:
         processes.end_descendants()  # detached children too: nothing outlives the grading

@@ -69,9 +69,11 @@ class _Lost(Exception):
 class Grading:
     """The graded run: answers in one kernel (sandboxed where possible), checks in another."""
 
-    def __init__(self, source_nb, answers, stubs, work, limits):
+    def __init__(self, source_nb, answers, stubs, work, limits, profile=None):
         self.source_nb, self.answers, self.stubs = source_nb, answers, stubs
         self.work = work
+        # Both kernels' settings: the grader's own, and the profile asked for, if any.
+        self.settings = {**SAME_DEVICE, **({"COURSE_PROFILE": profile} if profile else {})}
         self.cell_timeout, self.deadline = limits[0], time.monotonic() + limits[1]
         self.runs = 0
 
@@ -113,8 +115,8 @@ class Grading:
         answer_lib, check_lib = _private_copy(answer_dir / "lib"), _private_copy(check_dir / "lib")
         outcome, kernels = Outcome(), []
         try:
-            answer, reply = _start_answer(answer_dir, answer_lib, kernels)
-            check = _start_check(check_dir, check_lib, kernels)
+            answer, reply = _start_answer(answer_dir, answer_lib, kernels, self.settings)
+            check = _start_check(check_dir, check_lib, kernels, self.settings)
             relay = _Relay(answer, reply, self.cell_timeout)
             for index, cell in enumerate(planned):
                 self._cell(index, cell, answer, check, relay, outcome, planned)
@@ -176,7 +178,7 @@ def _receive(cell):
     )
 
 
-def _start_answer(folder, lib, kernels):
+def _start_answer(folder, lib, kernels, settings):
     """The answer kernel, in the sandbox where there is one, and the path of its reply file."""
     channel, scratch = folder / "k", folder / "tmp"
     channel.mkdir(parents=True)
@@ -188,18 +190,16 @@ def _start_answer(folder, lib, kernels):
         os.chown(reply, *user)
     if not prefix:
         scratch.mkdir()
-    env = {**sandbox.environment(lib, "/tmp" if prefix else scratch), **SAME_DEVICE}
+    env = {**sandbox.environment(lib, "/tmp" if prefix else scratch), **settings}
     kernels.append(Kernel(channel, env=env, prefix=prefix, user=user))
     return kernels[-1], reply
 
 
-def _start_check(folder, lib, kernels):
+def _start_check(folder, lib, kernels, settings):
     """The check kernel, whose writable places (temporary files, caches) are all in ``folder``."""
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
     own = {"TMPDIR": "tmp", "MPLCONFIGDIR": "mpl", "IPYTHONDIR": "ipython"}
-    env = environment(
-        lib, {**SAME_DEVICE, **{name: str(folder / sub) for name, sub in own.items()}}
-    )
+    env = environment(lib, {**settings, **{name: str(folder / sub) for name, sub in own.items()}})
     kernels.append(Kernel(folder, env=env, prefix=sandbox.memory_bound()))
     return kernels[-1]
 
