@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.course_files import ROOT
+
 DOCS = ["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md"]
 # Made by make or by the learner, not kept in the repository.
 GENERATED = {"workspace", "student", ".lab", ".venv", "test-artifacts", "submitted", "source"}

@@ -14,8 +14,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from jupyter_client.manager import start_new_kernel
 
 from course_utils import feedback
+from tests.course_files import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 RED, PLAIN = "\x1b[0;31m", "\x1b[0m"
 NOT_ANSWERED = f"{RED}not answered yet{PLAIN}: "
 

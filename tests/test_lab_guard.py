@@ -4,9 +4,9 @@ server is (never its token); a folder no live server serves is not."""
 import importlib.util
 import json
 import os
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.course_files import ROOT
+
 spec = importlib.util.spec_from_file_location("lab_guard", ROOT / "tools" / "lab_guard.py")
 lab_guard = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(lab_guard)

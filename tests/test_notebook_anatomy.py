@@ -1,21 +1,14 @@
 """Every notebook follows the course anatomy (CONTRIBUTING.md: adding a notebook, an exercise)."""
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from course_utils.course_map import NOTEBOOKS, QUESTIONS
+from tests.course_files import NOTEBOOK_DIR, NOTEBOOK_PATHS, ROOT, read, tags
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = ROOT / "notebooks"
-PRESENT = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+PRESENT = NOTEBOOK_PATHS
 MAP = {nb.filename: nb for nb in NOTEBOOKS}
-
-
-def _load(path):
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _source(cell):
@@ -33,10 +26,6 @@ def _code_cells(nb):
     return [c for c in nb["cells"] if c["cell_type"] == "code" and _source(c).strip()]
 
 
-def _tags(cell):
-    return cell.get("metadata", {}).get("tags", [])
-
-
 def test_there_are_notebooks():
     assert PRESENT, "notebooks/ has no notebooks"
 
@@ -48,7 +37,7 @@ def test_notebook_is_on_the_course_map(path):
 
 @pytest.mark.parametrize("path", PRESENT, ids=lambda p: p.stem)
 def test_title_quotes_the_questions(path):
-    first = _load(path)["cells"][0]
+    first = read(path)["cells"][0]
     assert first["cell_type"] == "markdown" and _source(first).lstrip().startswith("# "), (
         "the first cell must be a markdown title"
     )
@@ -59,24 +48,24 @@ def test_title_quotes_the_questions(path):
 
 @pytest.mark.parametrize("path", PRESENT, ids=lambda p: p.stem)
 def test_setup_cell(path):
-    first_code = _source(_code_cells(_load(path))[0])
+    first_code = _source(_code_cells(read(path))[0])
     assert "from course_utils import" in first_code
     assert "config.describe()" in first_code and "set_seeds()" in first_code
 
 
 @pytest.mark.parametrize("path", PRESENT, ids=lambda p: p.stem)
 def test_every_code_cell_is_executed_without_unexpected_errors(path):
-    for i, cell in enumerate(_code_cells(_load(path))):
+    for i, cell in enumerate(_code_cells(read(path))):
         assert cell.get("execution_count") is not None, f"code cell {i} was not executed"
-        if "raises-exception" not in _tags(cell):
+        if "raises-exception" not in tags(cell):
             errors = [o for o in cell["outputs"] if o["output_type"] == "error"]
             assert not errors, f"code cell {i} stores an error but is not tagged raises-exception"
 
 
 @pytest.mark.parametrize("path", PRESENT, ids=lambda p: p.stem)
 def test_few_cells_ignore_their_output(path):
-    code = _code_cells(_load(path))
-    ignored = [c for c in code if "nbval-ignore-output" in _tags(c)]
+    code = _code_cells(read(path))
+    ignored = [c for c in code if "nbval-ignore-output" in tags(c)]
     assert len(ignored) * 4 <= len(code), (
         f"{len(ignored)} of {len(code)} code cells ignore their output"
     )
@@ -86,7 +75,7 @@ def test_few_cells_ignore_their_output(path):
     "path", [p for p in PRESENT if not p.name.startswith("00")], ids=lambda p: p.stem
 )
 def test_graded_exercises(path):
-    cells = _code_cells(_load(path))
+    cells = _code_cells(read(path))
     graded = [c for c in cells if c["metadata"].get("nbgrader", {}).get("grade")]
     assert len(graded) >= 2, "a notebook needs at least two graded test cells"
     for cell in graded:
@@ -97,7 +86,7 @@ def test_graded_exercises(path):
 
 @pytest.mark.parametrize("path", PRESENT, ids=lambda p: p.stem)
 def test_solution_cells_are_delimited(path):
-    for cell in _load(path)["cells"]:
+    for cell in read(path)["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("solution") and cell["cell_type"] == "code":
             src = _source(cell)
@@ -106,7 +95,7 @@ def test_solution_cells_are_delimited(path):
 
 def test_start_here_links_every_notebook_that_exists():
     start = NOTEBOOK_DIR / "00_start_here.ipynb"
-    text = "".join(_source(c) for c in _load(start)["cells"] if c["cell_type"] == "markdown")
+    text = "".join(_source(c) for c in read(start)["cells"] if c["cell_type"] == "markdown")
     for nb in NOTEBOOKS[1:]:
         linked = f"]({nb.filename})" in text
         exists = (NOTEBOOK_DIR / nb.filename).exists()
@@ -141,7 +130,7 @@ def _exercises(nb):
 
 @pytest.mark.parametrize("path", PRESENT, ids=lambda p: p.stem)
 def test_each_exercise_heading_gives_the_points_the_grader_awards(path):
-    nb = _load(path)
+    nb = read(path)
     exercises = _exercises(nb)
     graded = sum(
         c["metadata"]["nbgrader"].get("points", 0)

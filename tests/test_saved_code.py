@@ -8,12 +8,11 @@ in that module, which the other notebooks, the benchmarks and the tests import.
 import ast
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+from tests.course_files import NOTEBOOK_PATHS, ROOT
+
 HEADER = re.compile(r"# saved in (course_utils/[\w/]+\.py)\n")
 
 # The answers that must live in their notebook (each notebook may save more).
@@ -55,7 +54,7 @@ def definitions(source):
     return found
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
 def test_saved_cells_match_the_package(path):
     saved = set()
     for index, source in saved_cells(path):

@@ -1,9 +1,9 @@
 """The seed tool (tools/seed_spread.py) on made-up runs: alignment, quotes and flips."""
 
 import importlib.util
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.course_files import ROOT
+
 spec = importlib.util.spec_from_file_location("seed_spread", ROOT / "tools" / "seed_spread.py")
 seed_spread = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(seed_spread)

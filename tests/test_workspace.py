@@ -4,15 +4,14 @@ course's folder never written."""
 
 import importlib.util
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_output
 
+from tests.course_files import ROOT
 from tests.fixtures.tiny_course import source_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("workspace", ROOT / "tools" / "workspace.py")
 workspace = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(workspace)

@@ -4,9 +4,9 @@ seeds, and every run ended by early stopping, never by its epoch ceiling (CONTRI
 import json
 import re
 from collections import defaultdict
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.course_files import ROOT
+
 NOTEBOOK = ROOT / "notebooks" / "04_forecasting_seven_days.ipynb"
 RUN = re.compile(r"^seed (\d+) · (.+?)\s+· kept epoch\s+(\d+) of\s+(\d+)$", re.M)
 MODELS = {"linear", "sequence-to-vector", "sequence-to-sequence", "encoder–decoder"}

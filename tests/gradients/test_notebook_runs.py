@@ -3,9 +3,9 @@ seeds, and every result printed as a mean and range (CONTRIBUTING.md, "Add a not
 
 import json
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.course_files import ROOT
+
 NOTEBOOK = ROOT / "notebooks" / "05_training_difficulties.ipynb"
 SEEDS = re.compile(r"each trained from the seeds \(([\d, ]+)\)")
 COUNTS = re.compile(r"(\d+) of (\d+)")

@@ -24,11 +24,11 @@ from course_utils.grading.cli import main
 from course_utils.grading.release import student_version
 from course_utils.grading.report import TABLE_WIDTH, Question, Report
 from course_utils.grading.submission import GradingError
+from tests.course_files import NOTEBOOK_PATHS, ROOT
 from tests.fixtures.tiny_course import answer_cell, check_cell, source_notebook
 
 pytestmark = pytest.mark.grader
 
-ROOT = Path(__file__).resolve().parents[2]
 
 FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
 
@@ -482,10 +482,7 @@ def test_grade_json_of_the_real_start_here_notebook_gives_full_marks():
     assert [q["failure"] for q in report["questions"]] == [None]
 
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
 def test_every_notebook_is_in_nbgraders_format(path):
     """nbgrader's own schema validator (metadata schema 3: ids, points, locks, no duplicates).
 
@@ -500,7 +497,7 @@ def test_nbgrader_validate_accepts_a_course_notebook(tmp_path):
     """nbgrader itself, end to end, on the shortest notebook: it prints its "Success!" line."""
     nbgrader = Path(sys.executable).with_name("nbgrader")
     result = subprocess.run(
-        [str(nbgrader), "validate", "--Execute.iopub_timeout=120", str(NOTEBOOKS[0])],
+        [str(nbgrader), "validate", "--Execute.iopub_timeout=120", str(NOTEBOOK_PATHS[0])],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -3,7 +3,6 @@ else; and every exercise declares what it hands over."""
 
 import ast
 import json
-from pathlib import Path
 
 import keras
 import nbformat
@@ -14,9 +13,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 
 from course_utils.grading import handover
 from course_utils.grading.cells import is_answer, is_test
-
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+from tests.course_files import NOTEBOOK_PATHS
 
 
 def _round_trip(value):
@@ -167,7 +164,7 @@ def _bound_at_top_level(tree):
     return list(dict.fromkeys(names))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
 def test_every_answer_hands_over_what_the_checks_and_the_lesson_read_later(path):
     """An answer hands over exactly the names its reference solution binds that a later test
     or lesson cell reads: the check kernel has nothing else of it."""

@@ -5,9 +5,9 @@ import ast
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.course_files import ROOT
+
 PACKAGE = ROOT / "course_utils"
 TOOLS = ["grader", "kernel", "handover", "sandbox", "processes", "snapshot", "release"]
 

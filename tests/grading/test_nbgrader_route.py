@@ -14,10 +14,10 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course_utils.grading import cells
+from tests.course_files import ROOT
 
 pytestmark = pytest.mark.grader
 
-ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "03_return_sequences"
 WRONG_CLASSIFIER = (  # a sequence out, not a vector
     "classifier = keras.Sequential([keras.Input((None, 8)),\n"

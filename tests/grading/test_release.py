@@ -1,20 +1,15 @@
 """`course release`: student versions made with nbgrader's preprocessors."""
 
-from pathlib import Path
-
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from course_utils.grading.cli import main
 from course_utils.grading.release import release, student_version
+from tests.course_files import NOTEBOOK_PATHS
 from tests.fixtures.tiny_course import source_notebook
 
 pytestmark = pytest.mark.grader
-
-ROOT = Path(__file__).resolve().parents[2]
-
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def _by_id(nb):
@@ -118,11 +113,11 @@ def test_release_refuses_to_write_over_the_solutions(tmp_path):
 def test_course_release_writes_every_notebook(tmp_path, capsys):
     assert main(["release", "--out", str(tmp_path / "student")]) == 0
     written = sorted((tmp_path / "student").glob("*.ipynb"))
-    assert [p.name for p in written] == [p.name for p in NOTEBOOKS]
+    assert [p.name for p in written] == [p.name for p in NOTEBOOK_PATHS]
     for path in written:
         text = path.read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, path.name
-    assert capsys.readouterr().out.count("wrote ") == len(NOTEBOOKS)
+    assert capsys.readouterr().out.count("wrote ") == len(NOTEBOOK_PATHS)
 
 
 def test_course_release_reports_a_missing_notebook_in_one_line(tmp_path, capsys):

@@ -15,17 +15,16 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from course_utils.grading import cells, grader, run, sandbox
+from tests.course_files import ROOT
 from tests.fixtures.tiny_course import source_notebook
 
 pytestmark = pytest.mark.grader
 
-ROOT = Path(__file__).resolve().parents[2]
 FULL = {"ex1": 1.0, "ex2": 2.0, "ex3": 2.0}
 
 

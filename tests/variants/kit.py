@@ -21,7 +21,6 @@ check cell with an ``AssertionError`` whose message holds every phrase of ``says
 import copy
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -29,8 +28,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from course_utils.grading import cells
+from tests.course_files import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 CELL_TIMEOUT = 600
 
