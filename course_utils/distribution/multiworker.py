@@ -15,6 +15,7 @@ Run ``python -m course_utils.distribution.multiworker`` to watch a two-worker ru
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -141,6 +142,14 @@ def train(strategy, per_replica_batch, epochs, seed=0):
     return history, [w.tolist() for w in model.get_weights()]
 
 
+def _readable(error, limit=300):
+    """``error``'s message on one line, a ``PerReplica`` value's tensors (many lines of numbers)
+    shown as ``…``, so that the cause the message names stays in view."""
+    text = " ".join(str(error).split())
+    text = re.sub(r"PerReplica:\{.*?\}\)", "PerReplica:{…})", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def fit_error(strategy, per_replica_batch, epochs):
     """Train :func:`build_model` under ``strategy`` with Keras's ``model.fit`` instead of a custom
     loop; return the error it raises, as ``"Class: first line"``, or None if it trains."""
@@ -157,7 +166,7 @@ def fit_error(strategy, per_replica_batch, epochs):
             tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch), epochs=epochs, verbose=0
         )
     except Exception as error:  # whatever Keras raises is what a learner would see
-        return f"{type(error).__name__}: {str(error).splitlines()[0][:120]}"
+        return f"{type(error).__name__}: {_readable(error)}"
     return None
 
 
