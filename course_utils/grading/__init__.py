@@ -9,6 +9,7 @@ object whose ``__eq__`` always answers True cannot pass for the right answer.
 
 import hashlib
 import math
+import numbers
 
 import numpy as np
 
@@ -113,16 +114,28 @@ def _matches(actual, expected):
 
 def _as_shape(shape, name):
     try:
-        return tuple(None if d is None else int(d) for d in shape)
+        dims = list(shape)
     except TypeError:
         _fail(f"{name} should be a shape such as (None, 20, 32), got {shape!r}.")
+    if not all(d is None or isinstance(d, numbers.Integral) for d in dims):
+        _fail(
+            f"{name} should be a shape of whole numbers (or None), such as (None, 20, 32); got {shape!r}."
+        )
+    return tuple(None if d is None else int(d) for d in dims)
 
 
 def check_shape(actual, expected, what="the shape", hint=""):
     """``actual`` (a shape, tensor or array) has the shape ``expected`` (``None`` matches ``None``)."""
+    given_as_array = (
+        isinstance(actual, np.ndarray) and actual.ndim == 1 and actual.dtype.kind in "iu"
+    )
     if hasattr(actual, "shape"):
         actual = actual.shape
     actual = _as_shape(actual, what)
+    if given_as_array:  # a shape written as an array: its own shape is what is checked
+        hint = (
+            f"(That is the shape of the array you gave: give the shape itself, as a tuple.) {hint}"
+        )
     if isinstance(expected, Sealed):
         if not _matches(actual, expected):
             _fail(f"{what} is {actual}, which is not right. {hint}".strip())
@@ -192,7 +205,8 @@ def check_array(actual, expected, *, atol=1e-5, rtol=1e-5, decimals=3, what="the
         if not np.all(np.isfinite(actual)):
             _fail(f"{what} contains NaN or infinite values. {hint}".strip())
         if seal(np.round(actual, decimals)) != expected:
-            _fail(f"{what} (of shape {actual.shape}) is not right. {hint}".strip())
+            given = f"{actual.item():.4g}" if actual.size == 1 else f"(of shape {actual.shape})"
+            _fail(f"{what} {given} is not right. {hint}".strip())
         _ok(what)
         return
     expected = np.asarray(expected, dtype=float)
@@ -221,9 +235,11 @@ def check_choice(answer, expected, *, options, why="", what="your choice"):
             f"{what} should be one of the options ({listed}), "
             f"got an object of type {type(answer).__name__}."
         )
-    if plain not in options:
+    if _spelling(plain) not in {_spelling(option) for option in options}:
         _fail(f"{what} is {answer!r}, which is not one of the options: {listed}.")
-    if not _matches(plain, expected):
+    if not (
+        seal(plain) == expected if isinstance(expected, Sealed) else _same_item(plain, expected)
+    ):
         _fail(f"{what} {answer!r} is not right. {why}".strip())
     _ok(what)
 
@@ -273,7 +289,10 @@ def _spelling(value):
     spaces, hyphens or dashes ("Encoder-Decoder" is "encoder–decoder")."""
     if not isinstance(value, str):
         return value
-    return " ".join(value.casefold().replace("–", " ").replace("-", " ").split())
+    for dash in "–−-":  # en dash, minus sign, hyphen
+        value = value.replace(dash, " ")
+    value = value.casefold().replace("(", " ( ").replace(")", " ) ")
+    return " ".join(value.split()).replace("( ", "(").replace(" )", ")")
 
 
 def _recurrent(layer):
@@ -416,7 +435,7 @@ def check_model(
                     )
                     _fail(
                         f"Recurrent layer {i + 1} has return_sequences={got}, but it {role}: set "
-                        f"return_sequences={want}. (All return_sequences: {found}, expected {list(return_sequences)}.)"
+                        f"return_sequences={want}. (Your layers' return_sequences: {found}.)"
                     )
             _fail(
                 f"The model has {len(found)} recurrent layers but should have {len(return_sequences)}."

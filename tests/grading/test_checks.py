@@ -507,3 +507,47 @@ class TestSealed:
         assert capsys.readouterr().out.count("✓") == 2
         with pytest.raises(AssertionError, match=r"the array \(of shape \(2, 2\)\) is not right"):
             grading.check_array([[0.13, 0], [2, 3.5]], sealed)
+
+
+class TestWrittenOtherwise:
+    """Answers a learner writes otherwise are the same answer; answers of the wrong kind are told
+    what kind is wanted."""
+
+    def test_a_shape_of_strings_or_fractions_is_not_a_shape(self):
+        _fails("should be a shape of whole numbers", grading.check_shape, ("32", "50"), (32, 50))
+        _fails("should be a shape of whole numbers", grading.check_shape, (32, 50.7), (32, 50))
+
+    def test_a_shape_written_as_an_array_is_told_so(self):
+        _fails(
+            r"is \(3,\), which is not right\. \(That is the shape of the array you gave",
+            grading.check_shape,
+            np.array([32, 50, 3]),
+            grading.seal((32, 50, 3)),
+        )
+
+    def test_a_choice_is_the_same_whatever_its_case_spaces_or_dashes(self, capsys):
+        options = ("first step", "mean over all steps", "last step")
+        for answer in ("Last step", "last-step", " LAST  STEP "):
+            grading.check_choice(answer, grading.seal("last step"), options=options)
+            grading.check_choice(answer, "last step", options=options)
+        assert capsys.readouterr().out.count("✓") == 6
+
+    def test_a_formula_is_the_same_whatever_its_spaces_around_brackets_or_minus_sign(self):
+        expected = {"o": grading.seal("tanh(c(t))"), "f": grading.seal("c(t-1)")}
+        grading.check_matching({"o": "tanh( c(t) )", "f": "c(t−1)"}, expected)
+        grading.check_matching({"o": "TANH(c (t))", "f": "c(t - 1)"}, expected)
+        _fails(
+            re.escape("'f' is not 'c(t+1)'"),
+            grading.check_matching,
+            {"o": "tanh(c(t))", "f": "c(t+1)"},
+            expected,
+        )
+
+    def test_a_sealed_scalar_is_told_its_value(self):
+        _fails(
+            "the accuracy 75 is not right",
+            grading.check_array,
+            75.0,
+            grading.seal(0.75),
+            what="the accuracy",
+        )
