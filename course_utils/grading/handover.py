@@ -196,6 +196,26 @@ def _spec(shape, dtype, ragged):
     return tf.TensorSpec(shape, dtype)
 
 
+# TensorFlow's own activation functions that Keras writes as functions of `builtins` (tf.nn.softmax
+# is `softmax_v2`), by the name of the Keras activation that computes the same.
+TENSORFLOW_ACTIVATIONS = {"softmax_v2": "softmax", "log_softmax_v2": "log_softmax"}
+
+
+def _keras_activations(config):
+    """``config`` with each TensorFlow activation of :data:`TENSORFLOW_ACTIVATIONS` named as the
+    Keras activation that computes the same; any other function outside Keras stays, to be
+    refused."""
+    if isinstance(config, dict):
+        named = config.get("config")
+        if config.get("module") == "builtins" and config.get("class_name") == "function":
+            if isinstance(named, str) and named in TENSORFLOW_ACTIVATIONS:
+                return TENSORFLOW_ACTIVATIONS[named]
+        return {key: _keras_activations(value) for key, value in config.items()}
+    if isinstance(config, list):
+        return [_keras_activations(value) for value in config]
+    return config
+
+
 def _keras_modules_only(config):
     """Refuse a configuration naming a class outside Keras (Keras' safe mode refuses lambdas)."""
     if isinstance(config, dict):
@@ -213,7 +233,7 @@ def _rebuild_keras_object(data):
     """The Keras object ``data`` describes, rebuilt from its configuration and weights alone, the
     same way whatever else the answer kernel sent beside them. A configuration naming a class
     outside Keras is refused before Keras is even imported."""
-    described = dict(data["object"])
+    described = _keras_activations(dict(data["object"]))
     _keras_modules_only(described)
     import keras
 

@@ -121,6 +121,23 @@ def test_a_configuration_naming_code_outside_keras_is_refused(config):
         handover.decode({"$": "keras", "object": config, "weights": []})
 
 
+def test_tensorflows_softmax_as_an_activation_comes_back_as_keras_softmax():
+    """Keras writes tf.nn.softmax as a function of `builtins`; it crosses as Keras' softmax, and
+    any other function named so is still refused."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation=tf.nn.softmax)])
+    back = _round_trip(model)
+    x = np.ones((2, 3), "float32")
+    np.testing.assert_allclose(back(x), model(x), atol=1e-6)
+    forged = {"module": "builtins", "class_name": "function", "config": "eval"}
+    config = {
+        "module": "keras.layers",
+        "class_name": "Dense",
+        "config": {"units": 1, "activation": forged},
+    }
+    with pytest.raises(ValueError, match="outside Keras"):
+        handover.decode({"$": "keras", "object": config, "weights": []})
+
+
 def test_a_lambda_layer_is_refused_by_keras_safe_mode():
     model = keras.Sequential([keras.Input((3,)), keras.layers.Lambda(lambda x: x * 2)])
     data = json.loads(json.dumps(handover.Encoder([]).encode(model)))

@@ -1,10 +1,4 @@
-"""Notebook 08's exercises, answered otherwise.
-
-A note on ``activation=tf.nn.softmax`` (exercise 1): it passes the check cell in the notebook, but a
-Dense layer configured with it cannot be handed to the grader's check kernel (its configuration
-names a function of TensorFlow's, which Keras' safe mode refuses to rebuild), so ``course grade``
-scores it 0. The variants below use what crosses: Keras' own activations and layers.
-"""
+"""Notebook 08's exercises, answered otherwise."""
 
 from tests.variants.kit import Right, Wrong, variants_test
 
@@ -23,6 +17,10 @@ VARIANTS = {
         Right(
             "keras.activations.softmax",
             "ucf_output = layers.Dense(101, activation=keras.activations.softmax)",
+        ),
+        Right(  # Keras writes it as a function of `builtins`; the hand-over reads it as softmax
+            "tf.nn.softmax",
+            "ucf_output = layers.Dense(101, activation=tf.nn.softmax)",
         ),
         Right(
             "a Softmax layer as activation",
