@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils.download import DatasetUnavailable
+from course_utils.datasets import DatasetUnavailable
 from course_utils.validation import integer, positive_number
 
 SEATTLE_DAYS = 1461
