@@ -1,6 +1,6 @@
 """Datasets: the convention every topic's loader follows (each topic's ``data.py``): an embedded
-offline default and, where a real dataset exists, a real loader built on
-:func:`course_utils.download.fetch`.
+offline default and, where a real dataset exists, a real loader built on :func:`fetch`. The
+topics import the download core's names (``fetch``, ``DatasetUnavailable``...) from here.
 
 The ``source`` convention shared by every loader:
 

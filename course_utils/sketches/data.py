@@ -52,7 +52,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from course_utils import config, download
+from course_utils import config, datasets, download
 from course_utils.validation import positive_int
 
 TUTORIAL_URL = "https://download.tensorflow.org/data/"
@@ -624,7 +624,7 @@ def read_tfrecord_folder(folder):
     evals = sorted(str(p) for p in folder.rglob("eval.tfrecord-*"))
     classes = sorted(folder.rglob("training.tfrecord.classes"))
     if not train or not evals or not classes:
-        raise download.DatasetUnavailable(
+        raise datasets.DatasetUnavailable(
             f"{folder} does not hold the QuickDraw tutorial files (training.tfrecord-*, "
             "eval.tfrecord-* and training.tfrecord.classes). Delete it and download again."
         )
@@ -664,10 +664,8 @@ def load_tfrecords(source=None, *, n_train=10_000, n_eval=2_000, seed=0, base_ur
 
     def real():
         # No checksum is published for this archive.
-        folder = download.fetch(base_url + TUTORIAL_FILE, sha256=None, subdir=SUBDIR, extract=True)
+        folder = datasets.fetch(base_url + TUTORIAL_FILE, sha256=None, subdir=SUBDIR, extract=True)
         return read_tfrecord_folder(folder)
-
-    from course_utils import datasets
 
     return datasets.from_source(
         datasets.default_source() if source is None else source,
@@ -697,7 +695,7 @@ def read_npz(path):
     with np.load(path, encoding="latin1", allow_pickle=True) as data:
         missing = {"train", "valid", "test"} - set(data.files)
         if missing:
-            raise download.DatasetUnavailable(
+            raise datasets.DatasetUnavailable(
                 f"{path} is not a sketch-rnn file: it lacks {sorted(missing)}. Delete it and download again."
             )
         return {split: list(data[split]) for split in ("train", "valid", "test")}
@@ -760,7 +758,7 @@ def load_npz(classes=None, source=None, *, per_class=None, seed=0, base_url=SKET
         names = tuple(classes or SYNTHETIC_CLASSES)
         # The sketch-rnn files have no published checksums.
         paths = [
-            download.fetch(base_url + quote(f"{c}.npz"), sha256=None, subdir=SUBDIR + "/npz")
+            datasets.fetch(base_url + quote(f"{c}.npz"), sha256=None, subdir=SUBDIR + "/npz")
             for c in names
         ]
         limit = dict(zip(("train", "valid", "test"), per_class or (None,) * 3, strict=True))
@@ -770,8 +768,6 @@ def load_npz(classes=None, source=None, *, per_class=None, seed=0, base_url=SKET
         names = tuple(c for c in classes or () if c in SYNTHETIC_CLASSES) or SYNTHETIC_CLASSES
         sizes = per_class or (1000, 100, 100)
         return _combine(synthetic_npz(names, sizes, seed=seed), names, {})
-
-    from course_utils import datasets
 
     return datasets.from_source(
         datasets.default_source() if source is None else source,
