@@ -612,12 +612,29 @@ def _keras_model(model, what):
     return inputs
 
 
+def _declared_shape(shapes, lengths):
+    """The output shape, as a model declares it, of outputs of ``shapes`` on inputs of
+    ``lengths`` steps: None for the batch and for an axis as long as the input at every length;
+    -1 for an axis that changes otherwise."""
+    if len({len(shape) for shape in shapes}) != 1:
+        return ()
+    declared = [None]
+    for axis in range(1, len(shapes[0])):
+        sizes = [shape[axis] for shape in shapes]
+        if sizes == list(lengths):
+            declared.append(None)
+        else:
+            declared.append(sizes[0] if len(set(sizes)) == 1 else -1)
+    return tuple(declared)
+
+
 def check_any_length(
     model, step_shape, *, lengths=(7, 13), output_shape=None, what="the model", hint=""
 ):
     """``model`` reads sequences of any length: its input's time dimension is ``None`` and it runs
     on sequences of each of ``lengths`` steps (of shape ``step_shape``), giving ``output_shape``
-    (``None`` for the batch; a second ``None`` for the number of steps) when it is given.
+    (``None`` for the batch; a second ``None`` for the number of steps; may be :class:`Sealed`)
+    when it is given.
 
     Keras 3 runs a model declared for a fixed length on other lengths too, so a run alone cannot
     tell; the declared input can."""
@@ -644,17 +661,20 @@ def check_any_length(
             f"{step_shape}. {hint}".strip()
         )
     rng = np.random.default_rng(0)
+    shapes = []
     for length in lengths:
         x = rng.normal(size=(2, length, *step_shape)).astype("float32")
-        got = _run(model, x, f"{what} on 2 sequences of {length} steps")
-        if output_shape is not None:
-            nones = iter((2, length))
-            expected = tuple(next(nones, None) if d is None else d for d in output_shape)
-            if got.shape != expected:
-                _fail(
-                    f"{what}'s output on 2 sequences of {length} steps has shape {got.shape} "
-                    f"but should have shape {expected}. {hint}".strip()
-                )
+        shapes.append(tuple(_run(model, x, f"{what} on 2 sequences of {length} steps").shape))
+    if output_shape is not None:
+        found = _declared_shape(shapes, lengths)
+        expected = output_shape if isinstance(output_shape, Sealed) else tuple(output_shape)
+        if not _matches(found, expected):
+            right = "" if isinstance(expected, Sealed) else f"; it should be {expected}"
+            _fail(
+                f"{what}'s outputs on 2 sequences of {' and '.join(map(str, lengths))} steps "
+                f"have shapes {', '.join(map(str, shapes))}, that is {found} for any batch and "
+                f"length, which is not right{right}. {hint}".strip()
+            )
     _ok(f"{what} reads sequences of any length ({' and '.join(map(str, lengths))} steps tried)")
 
 

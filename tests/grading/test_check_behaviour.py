@@ -159,8 +159,24 @@ class TestAnyLength:
         _fails(r"takes steps of shape \(3,\), but each step here has shape \(8,\)",
                grading.check_any_length, model, (8,))  # fmt: skip
         model = _stack(keras, (None, 8), [keras.layers.Dense(2)])
-        _fails(r"output on 2 sequences of 7 steps has shape \(2, 2\) but should have shape \(2, 3\)",
+        _fails(r"outputs on 2 sequences of 7 and 13 steps have shapes \(2, 2\), \(2, 2\), that "
+               r"is \(None, 2\) for any batch and length, which is not right; it should be \(None, 3\)",
                grading.check_any_length, model, (8,), output_shape=(None, 3))  # fmt: skip
+
+    def test_a_sealed_output_shape_reads_the_time_axis_from_both_lengths(self, keras, capsys):
+        layers = keras.layers
+        per_step = keras.Sequential(
+            [keras.Input((None, 1)), layers.GRU(4, return_sequences=True), layers.Dense(1)]
+        )
+        grading.check_any_length(per_step, (1,), output_shape=grading.seal((None, None, 1)))
+        seven = keras.Sequential([keras.Input((None, 1)), layers.GRU(4), layers.Dense(7)])
+        grading.check_any_length(seven, (1,), lengths=(7, 13), output_shape=grading.seal((None, 7)))
+        assert capsys.readouterr().out.count("✓") == 2
+        with pytest.raises(AssertionError, match="which is not right. Predict") as failure:
+            grading.check_any_length(
+                seven, (1,), output_shape=grading.seal((None, None, 1)), hint="Predict."
+            )
+        assert "should be" not in str(failure.value)
 
     def test_a_model_without_input(self, keras):
         model = keras.Sequential([keras.layers.LSTM(4)])

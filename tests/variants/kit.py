@@ -28,9 +28,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from course_utils.grading import cells
-from tests.course_files import ROOT
+from tests.course_files import NOTEBOOK_DIR
 
-NOTEBOOKS = ROOT / "notebooks"
 CELL_TIMEOUT = 600
 
 
@@ -105,7 +104,7 @@ def outcomes(stem, variants):
     with variants; the notebook runs once per test session."""
     if stem in _OUTCOMES:
         return _OUTCOMES[stem]
-    nb = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    nb = nbformat.read(NOTEBOOK_DIR / f"{stem}.ipynb", as_version=4)
     run = copy.deepcopy(nb)  # the client writes each cell it runs into its notebook
     found = exercises(nb)
     starts = {found[g][0]: g for g in variants if g in found}
@@ -113,7 +112,7 @@ def outcomes(stem, variants):
         run,
         timeout=CELL_TIMEOUT,
         kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
     )
     results = {}
     env = {**os.environ, "COURSE_PROFILE": "smoke"}

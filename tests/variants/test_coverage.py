@@ -8,9 +8,8 @@ import nbformat
 import pytest
 
 from course_utils.grading import cells
-from tests.variants.kit import NOTEBOOKS, Right, Wrong
-
-NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+from tests.course_files import NOTEBOOK_PATHS
+from tests.variants.kit import Right, Wrong
 
 
 def _variants(stem):

@@ -1,5 +1,5 @@
 """Visible checks keep the answer to themselves: the part of a check cell a learner sees holds no
-expected value written out (a number, a shape, a choice, a matching), only a sealed digest
+expected value written out (a number, a shape, a choice, a matching, a model's output shape), only a sealed digest
 (``grading.Sealed``) or a value the lesson computes. Hidden tests may hold anything."""
 
 import ast
@@ -8,11 +8,10 @@ import nbformat
 import pytest
 
 from course_utils.grading import cells
-from tests.variants.kit import NOTEBOOKS
+from tests.course_files import NOTEBOOK_PATHS
 
 HIDDEN = "### BEGIN HIDDEN TESTS"
 COMPARED = {"check_equal", "check_shape", "check_choice", "check_close", "check_array"}
-NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
 def _written_out(node, assigned):
@@ -49,11 +48,12 @@ def written_out_answers(source):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         name = node.func.attr
-        expected = node.args[1] if len(node.args) > 1 else None
+        expected = (
+            node.args[1] if len(node.args) > 1 and name in COMPARED | {"check_matching"} else None
+        )
         expected = next((k.value for k in node.keywords if k.arg == "expected"), expected)
-        if expected is None or name not in COMPARED | {"check_matching"}:
-            continue
-        if _written_out(expected, assigned):
+        shape = next((k.value for k in node.keywords if k.arg == "output_shape"), None)
+        if any(v is not None and _written_out(v, assigned) for v in (expected, shape)):
             found.append(f"{name}(line {node.lineno})")
     return found
 
@@ -71,6 +71,7 @@ def test_the_scanner_finds_what_a_learner_can_read_off():
     assert written_out_answers("grading.check_shape(s, (64, None, 3))") != []
     assert written_out_answers("e = {'a': 'x'}\ngrading.check_matching(m, e)") != []
     assert written_out_answers("grading.check_equal(n, 4 * 3 * 16 + 16)") != []
+    assert written_out_answers("grading.check_any_length(m, (1,), output_shape=(None, 7))") != []
     assert written_out_answers('grading.check_equal(n, grading.Sealed("ab12"))') == []
     assert written_out_answers("grading.check_array(x[..., 0], temperatures)") == []
     assert (
