@@ -88,6 +88,9 @@ def simple_rnn_step(x, h, kernel, recurrent_kernel, bias=None, activation="tanh"
     return activation_function(activation)(x @ kernel + h @ recurrent_kernel + b)
 
 
+# --- lesson code: begin (made by `make lesson-code` from the notebooks' save cells) ---
+# From notebooks/06_lstm_cell.ipynb, section "The cell in NumPy, checked against Keras": edit it
+# in the notebook, then run `make lesson-code`.
 def lstm_step(
     x, h, c, kernel, recurrent_kernel, bias=None, activation="tanh", recurrent_activation="sigmoid"
 ):
@@ -105,6 +108,9 @@ def lstm_step(
     c_new = gates["f"] * c + gates["i"] * gates["g"]
     h_new = gates["o"] * act(c_new)
     return h_new, c_new, gates
+
+
+# --- lesson code: end ---
 
 
 def gru_step(

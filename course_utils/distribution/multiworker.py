@@ -83,65 +83,6 @@ def build_model():
     )
 
 
-def distributed_batches(strategy, global_batch, epochs):
-    """:func:`training_data` in global batches, split between ``strategy``'s replicas (with
-    several workers, each one reads its share of every global batch: ``AutoShardPolicy.DATA``).
-
-    Returns (the batches of every epoch, the steps per epoch). One iterator runs through all the
-    epochs: measured on a 2-core CPU, a new iterator per epoch added about a second per epoch to
-    the two-worker cluster.
-    """
-    import tensorflow as tf
-
-    x, y = training_data()
-    options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch)
-    steps_per_epoch = len(dataset)
-    dataset = dataset.repeat(epochs).with_options(options)
-    return strategy.experimental_distribute_dataset(dataset), steps_per_epoch
-
-
-def train(strategy, per_replica_batch, epochs, seed=0):
-    """Train :func:`build_model` under ``strategy`` with Adam in a custom loop.
-
-    Returns (mean loss per epoch, final weights as nested lists). A custom loop rather than
-    ``model.fit``: Keras 3's ``fit`` does not run under ``MultiWorkerMirroredStrategy`` (see
-    :func:`fit_error`, and keras-team/keras#20585), while ``strategy.run`` does, on any strategy.
-    """
-    import keras
-    import numpy as np
-    import tensorflow as tf
-
-    per_replica_batch = positive_int("per_replica_batch", per_replica_batch)
-    epochs = positive_int("epochs", epochs)
-    keras.utils.set_random_seed(seed)
-    global_batch = per_replica_batch * strategy.num_replicas_in_sync
-    with strategy.scope():
-        model = build_model()
-        optimizer = keras.optimizers.Adam(LEARNING_RATE)
-        optimizer.build(model.trainable_variables)  # its slots, here rather than inside the step
-        mse = keras.losses.MeanSquaredError(reduction="none")
-
-    def replica_step(inputs, targets):
-        with tf.GradientTape() as tape:
-            per_example = mse(targets, model(inputs, training=True))
-            loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_batch)
-        gradients = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
-        return loss
-
-    @tf.function
-    def train_step(inputs, targets):
-        losses = strategy.run(replica_step, args=(inputs, targets))
-        return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
-
-    batches, steps_per_epoch = distributed_batches(strategy, global_batch, epochs)
-    losses = np.array([float(train_step(inputs, targets)) for inputs, targets in batches])
-    history = losses.reshape(epochs, steps_per_epoch).mean(axis=1).tolist()
-    return history, [w.tolist() for w in model.get_weights()]
-
-
 def _readable(error, limit=300):
     """``error``'s message on one line, a ``PerReplica`` value's tensors (many lines of numbers)
     shown as ``…``, so that the cause the message names stays in view."""
@@ -175,6 +116,9 @@ def _worker(per_replica_batch, epochs, output, route):
     from course_utils._quiet import import_tensorflow
 
     tf = import_tensorflow()
+    # The custom loop imports TensorFlow and Keras as it loads: here, after the quiet import.
+    from course_utils.distribution.replica_loop import train
+
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     result = {"index": json.loads(os.environ["TF_CONFIG"])["task"]["index"]}
     if route == "fit":
@@ -236,7 +180,8 @@ def _read_json(path):
 def run_local_cluster(workers=2, per_replica_batch=8, epochs=20, timeout=120, route="loop"):
     """Start ``workers`` processes on 127.0.0.1 that train together; return their results.
 
-    With ``route="loop"`` (the custom loop of :func:`train`) each result is a dict: ``index``,
+    With ``route="loop"`` (the custom loop of
+    :func:`~course_utils.distribution.replica_loop.train`) each result is a dict: ``index``,
     ``chief`` (whether this worker writes checkpoints and summaries), ``replicas`` (devices in the
     whole cluster), ``global_batch``, ``losses`` (per epoch) and ``weights`` (nested lists). With
     ``route="fit"`` it is ``index`` and ``fit_error`` (see :func:`fit_error`). The workers run on

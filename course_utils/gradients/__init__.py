@@ -83,6 +83,9 @@ def forward(x, weights, activation="tanh"):
     return np.stack(states, axis=1), np.stack(pre, axis=1)
 
 
+# --- lesson code: begin (made by `make lesson-code` from the notebooks' save cells) ---
+# From notebooks/05_training_difficulties.ipynb, section "1. Vanishing gradients, measured": edit
+# it in the notebook, then run `make lesson-code`.
 def input_gradient_norms(x, weights, activation="tanh", target=1.0):
     """``‖∂loss/∂x_t‖`` for every step ``t`` (norm over the batch and features), shape (time steps,).
 
@@ -100,6 +103,9 @@ def input_gradient_norms(x, weights, activation="tanh", target=1.0):
             norms[t] = np.linalg.norm(grad_a @ weights.kernel.T)  # ‖∂loss/∂x_t‖
             grad_h = grad_a @ weights.recurrent_kernel.T  # ∂loss/∂h_(t-1)
     return norms
+
+
+# --- lesson code: end ---
 
 
 def state_norms(x, weights, activation="tanh"):

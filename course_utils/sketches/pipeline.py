@@ -25,6 +25,10 @@ from course_utils._quiet import import_tensorflow
 
 tf = import_tensorflow()
 
+
+# --- lesson code: begin (made by `make lesson-code` from the notebooks' save cells) ---
+# From notebooks/09_sketchrnn_classification.ipynb, section "One record, parsed with `tf.io`":
+# edit it in the notebook, then run `make lesson-code`.
 FEATURES = {
     "ink": tf.io.VarLenFeature(dtype=tf.float32),
     "shape": tf.io.FixedLenFeature([2], dtype=tf.int64),
@@ -38,6 +42,124 @@ def parse_batch(serialized):
     points = tf.reshape(examples["ink"].values, [-1, 3])
     ink = tf.RaggedTensor.from_row_lengths(points, examples["shape"][:, 0])
     return ink, examples["class_index"][:, 0]
+
+
+# From notebooks/09_sketchrnn_classification.ipynb, section "The book's pipeline": edit it in the
+# notebook, then run `make lesson-code`.
+def textbook_dataset(files, batch_size=32, shuffle_buffer_size=None, crop=100):
+    """The book's pipeline: shuffle records, ``batch``, parse and pad, crop, ``prefetch(1)``."""
+    files = check_files(files)
+
+    def parse(data_batch):
+        examples = tf.io.parse_example(data_batch, FEATURES)
+        flat_sketches = tf.sparse.to_dense(examples["ink"])
+        sketches = tf.reshape(flat_sketches, shape=[tf.size(data_batch), -1, 3])
+        return sketches[:, :crop], examples["class_index"][:, 0]
+
+    ds = tf.data.TFRecordDataset(files, num_parallel_reads=5)
+    if shuffle_buffer_size:
+        ds = ds.shuffle(shuffle_buffer_size)
+    ds = ds.batch(batch_size).map(parse, num_parallel_calls=5)
+    return ds.prefetch(1)
+
+
+# From notebooks/09_sketchrnn_classification.ipynb, section "A pipeline that pads less": edit it
+# in the notebook, then run `make lesson-code`.
+def cached_chunks(elements, chunk_size, crop=None, cache=True):
+    """The sketches as ragged tensors, ``chunk_size`` at a time, each cropped to its first
+    ``crop`` points (all of them when ``crop`` is ``None``), and cached (``cache``)."""
+    chunks = elements.ragged_batch(chunk_size)
+    if crop is not None:
+        chunks = chunks.map(lambda ink, label: (ink[:, :crop], label))
+    return chunks.cache() if cache else chunks
+
+
+# From notebooks/09_sketchrnn_classification.ipynb, section "A pipeline that pads less": edit it
+# in the notebook, then run `make lesson-code`.
+def shuffled_chunks(chunks, seed=None):
+    """Each epoch, the chunks in a new order, each with a new random key: ``(ink, label, key)``."""
+    keys = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+    chunks = chunks.shuffle(16, seed=seed, reshuffle_each_iteration=True)
+    return tf.data.Dataset.zip(chunks, keys).map(lambda chunk, key: (*chunk, key))
+
+
+# From notebooks/09_sketchrnn_classification.ipynb, section "A pipeline that pads less": edit it
+# in the notebook, then run `make lesson-code`.
+def length_order(lengths, per_window, key=None):
+    """The order in which to read a chunk of sketches of ``lengths``: permuted by ``key`` (if
+    given), then sorted by length within each window of ``per_window`` sketches."""
+    n = tf.shape(lengths, out_type=tf.int64)[0]
+    order = tf.range(n)
+    if key is not None:  # a new permutation of the chunk each epoch
+        order = tf.cast(tf.argsort(tf.random.stateless_uniform([n], seed=key)), tf.int64)
+    lengths = tf.gather(lengths, order)
+    by_window_then_length = (tf.range(n) // per_window) * (tf.reduce_max(lengths) + 1) + lengths
+    # The permutation and the sort in one order: the sketches are gathered once for both.
+    return tf.gather(order, tf.argsort(by_window_then_length, stable=True))
+
+
+# From notebooks/09_sketchrnn_classification.ipynb, section "A pipeline that pads less": edit it
+# in the notebook, then run `make lesson-code`.
+def length_batches(chunks, batch_size, window):
+    """Ragged batches of ``batch_size`` sketches of similar length: each chunk gathered once in
+    its ``length_order`` (sorted a window of ``window`` batches at a time) and cut."""
+
+    def sort_and_cut(ink, label, key=None):
+        order = length_order(ink.row_lengths(), batch_size * window, key)
+        starts = tf.range(0, tf.size(order, out_type=tf.int64), batch_size)
+        return (
+            tf.RaggedTensor.from_row_starts(tf.gather(ink, order), starts),
+            tf.RaggedTensor.from_row_starts(tf.gather(label, order), starts),
+        )
+
+    return chunks.map(sort_and_cut).unbatch()
+
+
+# From notebooks/09_sketchrnn_classification.ipynb, section "A pipeline that pads less": edit it
+# in the notebook, then run `make lesson-code`.
+def padded_and_scaled(batches, scale):
+    """Each ragged batch padded to its longest sketch, with Δx and Δy divided by ``scale``."""
+    factor = tf.constant([1 / scale, 1 / scale, 1.0])
+    return batches.map(
+        lambda ink, label: (ink.to_tensor() * factor, label), num_parallel_calls=tf.data.AUTOTUNE
+    )
+
+
+# From notebooks/09_sketchrnn_classification.ipynb, section "A pipeline that pads less": edit it
+# in the notebook, then run `make lesson-code`.
+def sketch_dataset(
+    elements,
+    batch_size,
+    *,
+    crop=None,
+    window=32,
+    scale=1.0,
+    shuffle_buffer=None,
+    seed=None,
+    cache=True,
+):
+    """Batches of similar-length sketches from unbatched ``(ink, label)`` elements.
+
+    The sketches are cropped to ``crop`` points and cached in chunks of ``shuffle_buffer`` (at
+    least a window of ``window`` batches); with ``shuffle_buffer``, the chunks, the sketches of
+    each chunk and the batches are shuffled anew each epoch (``seed``). Δx and Δy are divided by
+    ``scale``; batches are prefetched with ``AUTOTUNE``.
+    """
+    validation.positive_int("batch_size", batch_size)
+    validation.positive_int("window", window)
+    validation.positive_int("crop", crop, allow_none=True)
+    validation.positive_int("shuffle_buffer", shuffle_buffer, allow_none=True)
+    validation.positive_number("scale", scale)
+    chunks = cached_chunks(elements, max(shuffle_buffer or 0, batch_size * window), crop, cache)
+    if shuffle_buffer:
+        chunks = shuffled_chunks(chunks, seed)
+    batches = length_batches(chunks, batch_size, window)
+    if shuffle_buffer:
+        batches = batches.shuffle(4 * window, seed=seed, reshuffle_each_iteration=True)
+    return padded_and_scaled(batches, scale).prefetch(tf.data.AUTOTUNE)
+
+
+# --- lesson code: end ---
 
 
 def check_files(files):
@@ -85,107 +207,6 @@ def offset_scale(dataset, take=5000):
     """The standard deviation of Δx and Δy over (up to ``take``) sketches: the unit to divide by."""
     offsets = dataset.take(take).map(lambda ink, label: ink[:, :2]).ragged_batch(take)
     return float(next(iter(offsets)).flat_values.numpy().std())
-
-
-def cached_chunks(elements, chunk_size, crop=None, cache=True):
-    """The sketches as ragged tensors, ``chunk_size`` at a time, each cropped to its first
-    ``crop`` points (all of them when ``crop`` is ``None``), and cached (``cache``)."""
-    chunks = elements.ragged_batch(chunk_size)
-    if crop is not None:
-        chunks = chunks.map(lambda ink, label: (ink[:, :crop], label))
-    return chunks.cache() if cache else chunks
-
-
-def shuffled_chunks(chunks, seed=None):
-    """Each epoch, the chunks in a new order, each with a new random key: ``(ink, label, key)``."""
-    keys = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
-    chunks = chunks.shuffle(16, seed=seed, reshuffle_each_iteration=True)
-    return tf.data.Dataset.zip(chunks, keys).map(lambda chunk, key: (*chunk, key))
-
-
-def length_order(lengths, per_window, key=None):
-    """The order in which to read a chunk of sketches of ``lengths``: permuted by ``key`` (if
-    given), then sorted by length within each window of ``per_window`` sketches."""
-    n = tf.shape(lengths, out_type=tf.int64)[0]
-    order = tf.range(n)
-    if key is not None:  # a new permutation of the chunk each epoch
-        order = tf.cast(tf.argsort(tf.random.stateless_uniform([n], seed=key)), tf.int64)
-    lengths = tf.gather(lengths, order)
-    by_window_then_length = (tf.range(n) // per_window) * (tf.reduce_max(lengths) + 1) + lengths
-    # The permutation and the sort in one order: the sketches are gathered once for both.
-    return tf.gather(order, tf.argsort(by_window_then_length, stable=True))
-
-
-def length_batches(chunks, batch_size, window):
-    """Ragged batches of ``batch_size`` sketches of similar length: each chunk gathered once in
-    its :func:`length_order` (sorted a window of ``window`` batches at a time) and cut."""
-
-    def sort_and_cut(ink, label, key=None):
-        order = length_order(ink.row_lengths(), batch_size * window, key)
-        starts = tf.range(0, tf.size(order, out_type=tf.int64), batch_size)
-        return (
-            tf.RaggedTensor.from_row_starts(tf.gather(ink, order), starts),
-            tf.RaggedTensor.from_row_starts(tf.gather(label, order), starts),
-        )
-
-    return chunks.map(sort_and_cut).unbatch()
-
-
-def padded_and_scaled(batches, scale):
-    """Each ragged batch padded to its longest sketch, with Δx and Δy divided by ``scale``."""
-    factor = tf.constant([1 / scale, 1 / scale, 1.0])
-    return batches.map(
-        lambda ink, label: (ink.to_tensor() * factor, label), num_parallel_calls=tf.data.AUTOTUNE
-    )
-
-
-def sketch_dataset(
-    elements,
-    batch_size,
-    *,
-    crop=None,
-    window=32,
-    scale=1.0,
-    shuffle_buffer=None,
-    seed=None,
-    cache=True,
-):
-    """Batches of similar-length sketches from unbatched ``(ink, label)`` elements.
-
-    The sketches are cropped to ``crop`` points and cached in chunks of ``shuffle_buffer`` (at
-    least a window of ``window`` batches); with ``shuffle_buffer``, the chunks, the sketches of
-    each chunk and the batches are shuffled anew each epoch (``seed``). Δx and Δy are divided by
-    ``scale``; batches are prefetched with ``AUTOTUNE``.
-    """
-    validation.positive_int("batch_size", batch_size)
-    validation.positive_int("window", window)
-    validation.positive_int("crop", crop, allow_none=True)
-    validation.positive_int("shuffle_buffer", shuffle_buffer, allow_none=True)
-    validation.positive_number("scale", scale)
-    chunks = cached_chunks(elements, max(shuffle_buffer or 0, batch_size * window), crop, cache)
-    if shuffle_buffer:
-        chunks = shuffled_chunks(chunks, seed)
-    batches = length_batches(chunks, batch_size, window)
-    if shuffle_buffer:
-        batches = batches.shuffle(4 * window, seed=seed, reshuffle_each_iteration=True)
-    return padded_and_scaled(batches, scale).prefetch(tf.data.AUTOTUNE)
-
-
-def textbook_dataset(files, batch_size=32, shuffle_buffer_size=None, crop=100):
-    """The book's pipeline: shuffle records, ``batch``, parse and pad, crop, ``prefetch(1)``."""
-    files = check_files(files)
-
-    def parse(data_batch):
-        examples = tf.io.parse_example(data_batch, FEATURES)
-        flat_sketches = tf.sparse.to_dense(examples["ink"])
-        sketches = tf.reshape(flat_sketches, shape=[tf.size(data_batch), -1, 3])
-        return sketches[:, :crop], examples["class_index"][:, 0]
-
-    ds = tf.data.TFRecordDataset(files, num_parallel_reads=5)
-    if shuffle_buffer_size:
-        ds = ds.shuffle(shuffle_buffer_size)
-    ds = ds.batch(batch_size).map(parse, num_parallel_calls=5)
-    return ds.prefetch(1)
 
 
 def padding_fraction(batches, take=None):

@@ -1,4 +1,5 @@
-"""course_utils.distribution.multiworker: TF_CONFIG, and a real two-worker cluster on 127.0.0.1."""
+"""course_utils.distribution.multiworker: TF_CONFIG, and a real two-worker cluster on 127.0.0.1,
+training with the custom loop of course_utils.distribution.replica_loop."""
 
 import subprocess
 import sys
@@ -75,6 +76,8 @@ def test_two_workers_train_in_sync_like_one_device_with_the_global_batch(started
     from course_utils._quiet import import_tensorflow
 
     tf = import_tensorflow()
+    from course_utils.distribution import replica_loop
+
     results = multiworker.run_local_cluster(workers=2, per_replica_batch=8, timeout=300)
     assert [r["index"] for r in results] == [0, 1]
     assert [r["chief"] for r in results] == [True, False]
@@ -82,7 +85,7 @@ def test_two_workers_train_in_sync_like_one_device_with_the_global_batch(started
     first, second = ([np.array(w) for w in r["weights"]] for r in results)
     for a, b in zip(first, second, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-6)
-    losses, weights = multiworker.train(
+    losses, weights = replica_loop.train(
         tf.distribute.get_strategy(), per_replica_batch=16, epochs=len(results[0]["losses"])
     )
     np.testing.assert_allclose(results[0]["losses"], losses, rtol=1e-5)
@@ -108,20 +111,22 @@ def test_train_validates(kwargs):
     from course_utils._quiet import import_tensorflow
 
     tf = import_tensorflow()
+    from course_utils.distribution import replica_loop
+
     sizes = {"per_replica_batch": 8, "epochs": 1, **kwargs}
     with pytest.raises(ValueError, match="positive integer"):
-        multiworker.train(tf.distribute.get_strategy(), **sizes)
+        replica_loop.train(tf.distribute.get_strategy(), **sizes)
 
 
 def test_train_under_mirrored_strategy_on_two_logical_devices_matches_one_device():
     code = """
         import numpy as np
         from course_utils import device
-        from course_utils.distribution import multiworker
         strategy = device.setup(split=2)  # logical devices must be set before TensorFlow starts
         import tensorflow as tf
-        _, mirrored = multiworker.train(strategy, per_replica_batch=8, epochs=3)
-        _, single = multiworker.train(tf.distribute.get_strategy(), per_replica_batch=16, epochs=3)
+        from course_utils.distribution import replica_loop
+        _, mirrored = replica_loop.train(strategy, per_replica_batch=8, epochs=3)
+        _, single = replica_loop.train(tf.distribute.get_strategy(), per_replica_batch=16, epochs=3)
         print(max(float(np.abs(np.array(a) - np.array(b)).max()) for a, b in zip(mirrored, single)))
     """
     result = subprocess.run(
@@ -142,3 +147,15 @@ def test_a_failing_worker_is_reported_with_its_output(started, monkeypatch):
     with pytest.raises(RuntimeError, match=r"worker 0 failed \(exit code 1\)"):
         multiworker.run_local_cluster(workers=2, timeout=30)
     assert all(p.poll() is not None for p in started)
+
+
+def test_importing_multiworker_leaves_tensorflow_unloaded():
+    """The workers load TensorFlow quietly, then the custom loop; the parent process never does."""
+    code = (
+        "import sys; from course_utils.distribution import multiworker; print(sorted(sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded = set(eval(result.stdout))  # a printed list of module names
+    assert not {"tensorflow", "keras", "course_utils.distribution.replica_loop"} & loaded
