@@ -98,6 +98,13 @@ outputs: venv-check
 seeds: venv-check
 	@$(PY) tools/seed_spread.py $(NB) --seeds "$(SEEDS)" $(SEED_ARGS)
 
+# Writes the package's copies of the notebooks' `save` cells (the lesson code between the marker
+# lines of course_utils' modules, with the imports they use): run it after editing a `save` cell.
+# LESSON_CODE_ARGS=--check changes nothing and fails naming each module and cell that differ.
+.PHONY: lesson-code
+lesson-code: $(STAMP)
+	@$(PY) tools/lesson_code.py $(LESSON_CODE_ARGS)
+
 # Student versions of every notebook (solutions stubbed, hidden tests removed) in student/.
 student: venv-check
 	$(VENV)/bin/course release --out student
