@@ -23,7 +23,7 @@ from course_utils.distribution.parallelism import step_plan  # noqa: E402
 from course_utils.distribution.widget import step_plan_figure  # noqa: E402
 from course_utils.forecasting.widget import forecast_figure  # noqa: E402
 from course_utils.gradients.widget import gradient_figure  # noqa: E402
-from course_utils.sketches import data as sketch_data  # noqa: E402
+from course_utils.sketches import doodles  # noqa: E402
 from course_utils.sketches import figures as sketch_figures  # noqa: E402
 from course_utils.sketches.widget import crop_view  # noqa: E402
 from course_utils.videos import figures as video_figures  # noqa: E402
@@ -59,8 +59,8 @@ def _forecasts():
 
 
 def _sketches(n):
-    inks, labels = sketch_data.generate(n, seed=0)
-    return inks, [sketch_data.SYNTHETIC_CLASSES[label] for label in labels]
+    inks, labels = doodles.generate(n, seed=0)
+    return inks, [doodles.SYNTHETIC_CLASSES[label] for label in labels]
 
 
 # Every drawing of the package, with inputs like the notebooks' (the widest they draw).
@@ -84,7 +84,7 @@ DRAWINGS = {
     ),
     "09 lengths": lambda: sketch_figures.length_histogram(np.arange(20, 200), crop=100),
     "09 explorer": lambda: crop_view(
-        _sketches(1)[0][0], 20, "television", np.full(20, 0.05), sketch_data.SYNTHETIC_CLASSES[:20]
+        _sketches(1)[0][0], 20, "television", np.full(20, 0.05), doodles.SYNTHETIC_CLASSES[:20]
     )[0],
     "08 frames": lambda: video_figures.frame_strip(
         [_clip(), _clip()], row_labels=["approach and back", "receding"]

@@ -5,17 +5,17 @@ import numpy as np
 import pytest
 
 from course_utils import figures
-from course_utils.sketches import data as sk
+from course_utils.sketches import doodles
 from course_utils.sketches.figures import length_histogram, sketch_grid
 
 
 def test_sketch_grid_draws_one_panel_per_sketch_outside_pyplot():
-    sketches, labels = sk.generate(7, seed=0)
+    sketches, labels = doodles.generate(7, seed=0)
     before = plt.get_fignums()
-    fig = sketch_grid(sketches, [sk.SYNTHETIC_CLASSES[y] for y in labels], columns=4)
+    fig = sketch_grid(sketches, [doodles.SYNTHETIC_CLASSES[y] for y in labels], columns=4)
     assert isinstance(fig, figures.Figure) and plt.get_fignums() == before
     assert len(fig.axes) == 8  # two rows of four, the last panel empty
-    assert [ax.get_title() for ax in fig.axes[:7]] == [sk.SYNTHETIC_CLASSES[y] for y in labels]
+    assert [ax.get_title() for ax in fig.axes[:7]] == [doodles.SYNTHETIC_CLASSES[y] for y in labels]
     assert not fig.axes[7].axison
     png, shown = fig._repr_png_()
     assert png.startswith(b"\x89PNG") and shown["width"] <= figures.WIDTH * figures.DPI

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from course_utils.sketches import data as sk
+from course_utils.sketches import doodles
 from course_utils.sketches import pipeline as sp
 
 tf = sp.tf
@@ -17,9 +18,9 @@ tf = sp.tf
 
 @pytest.fixture(scope="module")
 def shards(tmp_path_factory):
-    sketches, labels = sk.generate(90, seed=5)
+    sketches, labels = doodles.generate(90, seed=5)
     folder = tmp_path_factory.mktemp("shards")
-    files = sk.write_tfrecords(folder, "training", sketches, labels, sk.SYNTHETIC_CLASSES, 3)
+    files = sk.write_tfrecords(folder, "training", sketches, labels, doodles.SYNTHETIC_CLASSES, 3)
     inks = [sk.tutorial_ink(s) for s in sketches]
     # Round-robin shards, read in turn: record i of shard k is sketch 3 * i + k.
     return files, inks, labels
