@@ -10,12 +10,16 @@ import logging
 import os
 import sys
 import warnings
+from collections.abc import Iterator
+from types import ModuleType
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+_initialised = False  # import_tensorflow() has run to its end once
+
 
 @contextlib.contextmanager
-def silenced_stderr():
+def silenced_stderr() -> Iterator[None]:
     """Send everything written to file descriptor 2 to /dev/null inside the block."""
     sys.stderr.flush()
     saved = os.dup(2)
@@ -32,9 +36,10 @@ def silenced_stderr():
         os.close(devnull)
 
 
-def import_tensorflow():
+def import_tensorflow() -> ModuleType:
     """Return the ``tensorflow`` module, imported and initialised quietly (idempotent)."""
-    if "tensorflow" in sys.modules and getattr(import_tensorflow, "_done", False):
+    global _initialised
+    if "tensorflow" in sys.modules and _initialised:
         return sys.modules["tensorflow"]
     with silenced_stderr():
         import tensorflow as tf
@@ -44,5 +49,5 @@ def import_tensorflow():
         # The first device query initialises the runtime, which logs too (CPU features, CUDA).
         tf.config.list_physical_devices()
     warnings.filterwarnings("ignore", module=r"(keras|tensorflow)(\.|$)")
-    import_tensorflow._done = True
+    _initialised = True
     return tf

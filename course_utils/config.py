@@ -18,6 +18,9 @@ hard-coded to one profile.
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar, overload
+
+T = TypeVar("T")
 
 PROFILES = ("smoke", "standard", "full")
 
@@ -39,12 +42,16 @@ _PURPOSES = {
 }
 
 
-def _env(name, default=None):
+@overload
+def _env(name: str) -> str | None: ...
+@overload
+def _env(name: str, default: str) -> str: ...
+def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name, "").strip()
     return value if value else default
 
 
-def _flag(name, default):
+def _flag(name: str, default: bool) -> bool:
     value = _env(name)
     if value is None:
         return default
@@ -55,10 +62,10 @@ def _flag(name, default):
     raise ConfigError(f"{name}={value!r} is not understood: use 1 (on) or 0 (off).")
 
 
-_decided = {}  # the profile device.setup() chose, when COURSE_PROFILE does not say
+_decided: dict[str, str] = {}  # the profile device.setup() chose, when COURSE_PROFILE does not say
 
 
-def decide_profile(name):
+def decide_profile(name: str) -> None:
     """Record the profile for when ``COURSE_PROFILE`` is not set: :func:`course_utils.device.setup`
     calls it, with ``full`` when it finds a GPU and ``standard`` otherwise."""
     if name not in PROFILES:
@@ -66,7 +73,7 @@ def decide_profile(name):
     _decided["profile"] = name
 
 
-def profile_name():
+def profile_name() -> str:
     """The active profile's name: ``COURSE_PROFILE``, else the one ``device.setup()`` decided.
 
     Read before either says, it is an error rather than a guess, so that no value chosen by the
@@ -90,13 +97,13 @@ def profile_name():
     return name
 
 
-def profile():
+def profile() -> Profile:
     """The active :class:`Profile`."""
     name = profile_name()
     return Profile(name, _PURPOSES[name])
 
 
-def choose(*, smoke, standard, full=None):
+def choose(*, smoke: T, standard: T, full: T | None = None) -> T:
     """Return the value for the active profile (``full`` defaults to ``standard``'s value).
 
     >>> EPOCHS = choose(smoke=1, standard=10, full=30)
@@ -106,7 +113,7 @@ def choose(*, smoke, standard, full=None):
     ]
 
 
-def seed():
+def seed() -> int:
     """The seed every notebook starts from (``COURSE_SEED``, default 42)."""
     value = _env("COURSE_SEED", "42")
     try:
@@ -115,17 +122,17 @@ def seed():
         raise ConfigError(f"COURSE_SEED={value!r} is not an integer.") from None
 
 
-def offline():
+def offline() -> bool:
     """True when ``COURSE_OFFLINE=1``: loaders must not try the network."""
     return _flag("COURSE_OFFLINE", False)
 
 
-def mixed_precision_allowed():
+def mixed_precision_allowed() -> bool:
     """False when ``COURSE_MIXED_PRECISION=0`` opts out of float16 on capable GPUs."""
     return _flag("COURSE_MIXED_PRECISION", True)
 
 
-def data_dir(create=True):
+def data_dir(create: bool = True) -> Path:
     """The course data directory, created if needed; a clear error if it cannot be used."""
     default = Path(_env("XDG_CACHE_HOME", str(Path.home() / ".cache"))) / "sequence-course"
     path = Path(_env("COURSE_DATA_DIR", str(default))).expanduser()
@@ -165,7 +172,7 @@ _CHANGE = (
 )
 
 
-def misfit(gpus):
+def misfit(gpus: int) -> str | None:
     """What to tell the learner when the active profile does not fit a machine with ``gpus`` GPUs
     (``smoke`` anywhere, ``full`` without a GPU), with how to change it; None when it fits."""
     name = profile_name()
@@ -174,7 +181,7 @@ def misfit(gpus):
     return None
 
 
-def describe():
+def describe() -> None:
     """Print the profile and seed in one line."""
     p = profile()
     print(f"Profile: {p.name} ({p.purpose}) · seed {seed()}")

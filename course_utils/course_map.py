@@ -64,13 +64,13 @@ QUESTIONS = {
 class Notebook:
     stem: str
     title: str
-    questions: tuple
+    questions: tuple[tuple[str, int], ...]  # (edition, number): keys of QUESTIONS
 
     @property
-    def filename(self):
+    def filename(self) -> str:
         return f"{self.stem}.ipynb"
 
-    def question_refs(self):
+    def question_refs(self) -> str:
         """The questions as text, e.g. 'Q1 (2nd/3rd ed.), Q2 (1st ed.)'."""
         editions = {"ed2": "2nd/3rd ed.", "ed1": "1st ed."}
         return ", ".join(f"Q{n} ({editions[ed]})" for ed, n in self.questions)

@@ -11,10 +11,15 @@ The ``source`` convention shared by every loader:
 :func:`default_source` gives ``"auto"`` in the ``full`` profile and ``"embedded"`` otherwise.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from course_utils import config
 from course_utils.download import ChecksumMismatch, DatasetUnavailable, fetch, sha256_of
 
 SOURCES = ("auto", "download", "embedded")
+
+T = TypeVar("T")
 
 __all__ = [
     "SOURCES",
@@ -27,12 +32,14 @@ __all__ = [
 ]
 
 
-def default_source():
+def default_source() -> str:
     """``"auto"`` in the ``full`` profile, ``"embedded"`` in ``smoke`` and ``standard``."""
     return "auto" if config.profile_name() == "full" else "embedded"
 
 
-def from_source(source, *, download, embedded, name):
+def from_source(
+    source: str, *, download: Callable[[], T], embedded: Callable[[], T], name: str
+) -> T:
     """Apply the ``source`` convention: call ``download()`` or ``embedded()`` as asked.
 
     ``name`` is the dataset's name in the message printed when ``"auto"`` falls back.

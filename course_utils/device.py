@@ -13,24 +13,31 @@ The same cells then run unchanged on a CPU, one GPU or several. ``setup(split=2)
 device (the CPU, or a single GPU) in two, so that data parallelism can be practised on it.
 """
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
 from course_utils import config
 from course_utils._quiet import import_tensorflow
 from course_utils.validation import positive_int
 
+if TYPE_CHECKING:
+    from tensorflow.config import PhysicalDevice
+    from tensorflow.distribute import Strategy
+
 tf = import_tensorflow()
 
-_state = {}
+_state: dict[str, Any] = {}
 
 # Memory of each logical GPU when setup(split=N) splits a single GPU: N × this must fit on it.
 SPLIT_GPU_MEMORY_MB = 1024
 
 
-def gpu_count():
+def gpu_count() -> int:
     """Number of physical GPUs TensorFlow can see."""
     return len(tf.config.list_physical_devices("GPU"))
 
 
-def precision_policy(capabilities, allowed=True):
+def precision_policy(capabilities: Sequence[Iterable[int] | None], allowed: bool = True) -> str:
     """The Keras precision policy for GPUs of the given compute capabilities, e.g. ``[(8, 0)]``.
 
     ``mixed_bfloat16`` when every GPU has capability 8.0 or more (A100, H100: bfloat16 keeps the
@@ -46,7 +53,7 @@ def precision_policy(capabilities, allowed=True):
     return "mixed_float16" if oldest >= (7, 0) else "float32"
 
 
-def _split(physical, parts, memory_limit=None):
+def _split(physical: "PhysicalDevice", parts: int, memory_limit: int | None = None) -> None:
     """Split one physical device into ``parts`` logical devices (before TensorFlow starts)."""
     wanted = [tf.config.LogicalDeviceConfiguration(memory_limit=memory_limit)] * parts
     try:
@@ -59,7 +66,7 @@ def _split(physical, parts, memory_limit=None):
         ) from None
 
 
-def setup(split=None):
+def setup(split: int | None = None) -> "Strategy":
     """Configure the devices and return the ``tf.distribute`` strategy to build models under.
 
     - GPUs: memory growth on; mixed precision as :func:`precision_policy` chooses, unless
@@ -116,19 +123,19 @@ def setup(split=None):
     return strategy
 
 
-def set_seeds():
+def set_seeds() -> None:
     """Seed Python, NumPy and TensorFlow with the course's seed (:func:`course_utils.config.seed`)."""
     import keras
 
     keras.utils.set_random_seed(config.seed())
 
 
-def global_batch_size(per_replica, strategy):
+def global_batch_size(per_replica: int, strategy: "Strategy") -> int:
     """The global batch size that gives each replica ``per_replica`` examples."""
     return positive_int("per_replica", per_replica) * strategy.num_replicas_in_sync
 
 
-def describe():
+def describe() -> None:
     """Print device, precision policy and replica count in one line (calls :func:`setup` if needed),
     then, when the profile does not fit this machine, why and how to change it
     (:func:`course_utils.config.misfit`)."""

@@ -19,6 +19,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from course_utils import config
@@ -34,7 +35,7 @@ class ChecksumMismatch(DatasetUnavailable):
     """The downloaded bytes are not the published file."""
 
 
-def sha256_of(path):
+def sha256_of(path: str | os.PathLike[str]) -> str:
     """Hex sha256 of a file, read in chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -44,7 +45,7 @@ def sha256_of(path):
 
 
 @contextlib.contextmanager
-def atomic_file(target):
+def atomic_file(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``target``: it becomes ``target`` when the block succeeds
     and is removed when it fails, so readers only ever see no file or a whole one."""
     target = Path(target)
@@ -60,7 +61,7 @@ def atomic_file(target):
 
 
 @contextlib.contextmanager
-def atomic_folder(target):
+def atomic_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Like :func:`atomic_file`, for a folder: yield an empty temporary folder beside ``target``."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +74,7 @@ def atomic_folder(target):
             shutil.rmtree(staging)
 
 
-def _by_hand(url, target, sha256):
+def _by_hand(url: str, target: Path, sha256: str | None) -> str:
     return (
         f"To work offline, download {url} on a machine with internet access and copy it to "
         f"{target}" + (f" (sha256 {sha256})" if sha256 else "") + "; the course will use it "
@@ -81,7 +82,7 @@ def _by_hand(url, target, sha256):
     )
 
 
-def _writable_folder(folder):
+def _writable_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-test-")
@@ -94,7 +95,7 @@ def _writable_folder(folder):
         ) from None
 
 
-def _download(url, partial, timeout):
+def _download(url: str, partial: Path, timeout: float) -> None:
     received, expected = 0, None
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
@@ -110,7 +111,7 @@ def _download(url, partial, timeout):
         )
 
 
-def _check_arguments(url, sha256, filename):
+def _check_arguments(url: object, sha256: str | None, filename: str | None) -> None:
     if not isinstance(url, str) or not url.startswith(("http://", "https://", "file://")):
         raise ValueError(f"url must be an http(s):// or file:// address, got {url!r}.")
     if sha256 is not None and (len(sha256) != 64 or set(sha256.lower()) - set("0123456789abcdef")):
@@ -119,7 +120,15 @@ def _check_arguments(url, sha256, filename):
         raise ValueError(f"filename must be a plain file name, got {filename!r}.")
 
 
-def fetch(url, *, sha256, filename=None, subdir="", extract=False, timeout=30):
+def fetch(
+    url: str,
+    *,
+    sha256: str | None,
+    filename: str | None = None,
+    subdir: str = "",
+    extract: bool = False,
+    timeout: float = 30,
+) -> Path:
     """Return the local path of ``url``'s file, downloading and verifying it if needed.
 
     - ``sha256``: the published checksum (``None`` only where none is published).
@@ -150,6 +159,7 @@ def fetch(url, *, sha256, filename=None, subdir="", extract=False, timeout=30):
         try:
             _download(url, partial, timeout)
         except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts, refused, cut off
+            reason: object
             if isinstance(exc, urllib.error.HTTPError):
                 reason = f"HTTP {exc.code} {exc.reason}"
             else:
@@ -168,7 +178,7 @@ def fetch(url, *, sha256, filename=None, subdir="", extract=False, timeout=30):
     return _extract(target, unpacked) if extract else target
 
 
-def _extract(archive, destination):
+def _extract(archive: Path, destination: Path) -> Path:
     """Unpack ``archive`` into ``destination`` atomically (via a temporary sibling folder)."""
     if destination.is_dir():
         return destination

@@ -29,6 +29,11 @@ import os
 import re
 import sys
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 STUB = "raise NotImplementedError()"
 STUB_HINT = f"write your answer in place of `{STUB}`, run that cell, then its check."
@@ -39,7 +44,7 @@ _COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 _KERAS_MESSAGE = re.compile(r"\x1b\[1m(.*?)\x1b\[0m", re.S)  # Keras writes a layer's error in bold
 
 
-def install(shell=None):
+def install(shell: "InteractiveShell | None" = None) -> None:
     """Show the errors above as one line in ``shell`` (IPython's, when there is one)."""
     if shell is None:
         ipython = sys.modules.get("IPython")
@@ -47,10 +52,11 @@ def install(shell=None):
     if shell is None or getattr(shell, "_feedback_installed", False):
         return
     shell.set_custom_exc((NotImplementedError, NameError, KeyboardInterrupt), _show)
-    shell._feedback_installed = True
+    marked: Any = shell  # a mark of this module's own, which IPython's shell does not declare
+    marked._feedback_installed = True
 
 
-def load_ipython_extension(shell):
+def load_ipython_extension(shell: "InteractiveShell") -> None:
     """IPython's hook for ``--ext course_utils.feedback`` and the kernel configuration's
     ``extensions``."""
     install(shell)
@@ -64,22 +70,28 @@ class expect_error:  # lower case: it reads as a function in a cell, `with expec
     demonstration no longer holds.
     """
 
-    def __enter__(self):
+    def __enter__(self) -> "expect_error":
         return self
 
-    def __exit__(self, etype, error, tb):
+    def __exit__(
+        self,
+        etype: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Literal[False]:
         if etype is None:
             failure = AssertionError(
                 "this cell should fail, to show an error, but it ran without one: "
                 "what it demonstrates no longer holds."
             )
             raise _one_line(failure, summary(failure))
-        if issubclass(etype, Exception) and not hasattr(error, "_render_traceback_"):
-            _one_line(error, summary(error), ON_PURPOSE)
+        if error is not None and issubclass(etype, Exception):
+            if not hasattr(error, "_render_traceback_"):
+                _one_line(error, summary(error), ON_PURPOSE)
         return False  # the error goes on, and ends the cell
 
 
-def summary(error):
+def summary(error: BaseException) -> str:
     """``TypeName: message`` on one line, without terminal colours; of a Keras layer's error, the
     message proper (the line after "Exception encountered when calling ...")."""
     text = str(error)
@@ -91,10 +103,13 @@ def summary(error):
     return f"{name}: {lines[0]}" if lines else name
 
 
-def message(shell, error, tb):
+def message(
+    shell: "InteractiveShell", error: BaseException, tb: TracebackType | None
+) -> str | None:
     """The line IPython shows for ``error`` (raised with traceback ``tb``), or ``None`` to show its
     traceback."""
-    frames = []  # the frames of code typed in the notebook's cells, not a library's
+    # the frames of code typed in the notebook's cells, not a library's
+    frames: list[TracebackType] = []
     innermost = tb
     while tb is not None:
         if tb.tb_frame.f_globals is shell.user_ns:
@@ -131,7 +146,13 @@ def message(shell, error, tb):
     return None
 
 
-def _show(shell, etype, value, tb, tb_offset=None):
+def _show(
+    shell: "InteractiveShell",
+    etype: type[BaseException],
+    value: BaseException,
+    tb: TracebackType | None,
+    tb_offset: int | None = None,
+) -> None:
     try:
         line = None if hasattr(value, "_render_traceback_") else message(shell, value, tb)
     except Exception:  # never lose the error itself to a fault of this module
@@ -141,30 +162,33 @@ def _show(shell, etype, value, tb, tb_offset=None):
     shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
 
 
-def _one_line(error, *lines):
+def _one_line(error: BaseException, *lines: str) -> BaseException:
     """Make IPython show ``error`` as ``lines``, once: ``%tb`` then prints its full traceback."""
+    shown: Any = error  # IPython asks any exception for this method, which none declares
 
-    def render():
-        del error._render_traceback_
+    def render() -> list[str]:
+        del shown._render_traceback_
         return list(lines)
 
-    error._render_traceback_ = render
+    shown._render_traceback_ = render
     return error
 
 
-def _line(tb):
+def _line(tb: TracebackType) -> str:
     code = tb.tb_frame.f_code
     return linecache.getline(code.co_filename, tb.tb_lineno).strip()
 
 
-def _source(tb):
+def _source(tb: TracebackType) -> str:
     return "".join(linecache.getlines(tb.tb_frame.f_code.co_filename))
 
 
 # The notebook, when the front end names it.
 
 
-def _defined_above(shell, name, running):
+def _defined_above(
+    shell: "InteractiveShell", name: str, running: str
+) -> tuple[str, str | None, str, bool] | None:
     """Where the notebook defines ``name`` before the cell whose code is ``running`` (anywhere,
     when that cell is not found, say edited since the notebook was saved), as ``(role, section,
     first line, unanswered)``: ``role`` is "answer" for an exercise's answer cell, else "lesson",
@@ -176,7 +200,7 @@ def _defined_above(shell, name, running):
     code = [(i, c) for i, c in enumerate(cells) if c.get("cell_type") == "code"]
     sources = {i: shell.transform_cell(_text(c.get("source", ""))).strip() for i, c in code}
     here = next((i for i, _ in code if sources[i] == running.strip()), len(cells))
-    found = None
+    found: tuple[int, bool] | None = None
     for i, cell in code:
         if i >= here:
             break
@@ -195,7 +219,7 @@ def _defined_above(shell, name, running):
     return role, _section(cells[:i]), first, answer and STUB in sources[i]
 
 
-def _notebook_cells():
+def _notebook_cells() -> list[dict[str, Any]] | None:
     """The saved cells of the notebook this kernel runs, or ``None`` when it is not known."""
     session = os.environ.get("JPY_SESSION_NAME")
     if not session:
@@ -210,7 +234,7 @@ def _notebook_cells():
     return None
 
 
-def _section(cells):
+def _section(cells: list[dict[str, Any]]) -> str | None:
     """The last heading of ``cells``, in quotes, or ``None``."""
     for cell in reversed(cells):
         if cell.get("cell_type") == "markdown":
@@ -220,14 +244,15 @@ def _section(cells):
     return None
 
 
-def _bound(code):
+def _bound(code: str) -> set[str]:
     """The names that code binds at its top level: assignments, imports, functions, classes, loop
     and ``with`` targets (not the names inside its functions or comprehensions)."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return set()
-    names, todo = set(), [tree]
+    names: set[str] = set()
+    todo: list[ast.AST] = [tree]
     while todo:
         for node in ast.iter_child_nodes(todo.pop()):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -242,5 +267,5 @@ def _bound(code):
     return names
 
 
-def _text(source):
+def _text(source: object) -> str:
     return "".join(source) if isinstance(source, list) else str(source)

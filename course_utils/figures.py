@@ -19,10 +19,14 @@ default font size to ``TEXT_PT`` points, and drawings give no text a smaller siz
 """
 
 import io
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib.figure import Figure as _MatplotlibFigure
 from matplotlib.text import Text
+
+if TYPE_CHECKING:
+    from IPython.core.formatters import DisplayFormatter
 
 DPI = 90  # CSS pixels per inch, in notebooks and widgets alike
 SCALE = 2  # image pixels per CSS pixel: sharp on high-density (2x) displays
@@ -38,14 +42,14 @@ matplotlib.rcParams["font.size"] = TEXT_PT  # titles ("large") are 1.2 times as 
 class Figure(_MatplotlibFigure):
     """A matplotlib figure that Jupyter shows as a PNG, at its CSS size, when a cell ends with it."""
 
-    def _repr_png_(self):
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
         """The PNG at ``SCALE`` image pixels per CSS pixel, and the CSS size to show it at."""
         data = png(self)
         width, height = css_size(data)
         return data, {"width": width, "height": height}
 
 
-def show_in(display_formatter):
+def show_in(display_formatter: "DisplayFormatter") -> None:
     """Make ``display_formatter`` (IPython's) show a course figure with :meth:`Figure._repr_png_`,
     and as a PNG only.
 
@@ -64,11 +68,11 @@ def show_in(display_formatter):
 _OTHER_FIGURE_FORMATS = ("image/jpeg", "image/svg+xml", "application/pdf")
 
 
-def _no_output(fig):
+def _no_output(fig: Figure) -> None:
     return None
 
 
-def _show_in_ipython():
+def _show_in_ipython() -> None:
     try:
         from IPython import get_ipython
     except ImportError:  # no IPython: nothing shows figures but png()
@@ -78,19 +82,19 @@ def _show_in_ipython():
         show_in(shell.display_formatter)
 
 
-def new(**kwargs):
+def new(**kwargs: Any) -> Figure:
     """A new :class:`Figure` (``figsize``, ``layout`` ... as for matplotlib's)."""
     return Figure(**kwargs)
 
 
-def png(fig, scale=SCALE):
+def png(fig: _MatplotlibFigure, scale: int = SCALE) -> bytes:
     """The PNG bytes of ``fig``, at ``scale`` image pixels per CSS pixel."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight", dpi=DPI * scale)
     return buffer.getvalue()
 
 
-def css_size(png, scale=SCALE):
+def css_size(png: bytes, scale: int = SCALE) -> tuple[int, int]:
     """(width, height) in CSS pixels at which to show ``png``, bytes from :func:`png`."""
     width, height = (
         int.from_bytes(png[i : i + 4], "big") for i in (16, 20)
@@ -98,11 +102,11 @@ def css_size(png, scale=SCALE):
     return width // scale, height // scale
 
 
-def text_sizes(fig):
+def text_sizes(fig: _MatplotlibFigure) -> list[float]:
     """The font sizes, in CSS pixels, of the texts that ``fig`` shows (tick labels included)."""
     fig.draw_without_rendering()  # makes the tick labels
     return [
-        text.get_fontsize() * DPI / 72
+        text.get_fontproperties().get_size_in_points() * DPI / 72  # what get_fontsize() returns
         for text in fig.findobj(Text)
         if text.get_visible() and text.get_text().strip()
     ]

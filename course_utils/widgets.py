@@ -10,10 +10,14 @@ high-density displays, as :mod:`course_utils.figures` shows the figures that cel
 """
 
 import base64
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets
 
 from course_utils import figures
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 SCALE = figures.SCALE  # image pixels per CSS pixel
 
@@ -26,14 +30,14 @@ class Explorer(ipywidgets.VBox):
     JupyterLab prefers the live widget; renderers without a widget manager fall back to the rest.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _show_whole_labels(self)
 
-    def snapshot(self):
+    def snapshot(self) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _repr_mimebundle_(self, **kwargs):
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """The live widget's data and the snapshot's, with the snapshot PNG's CSS width."""
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle.update(self.snapshot())
@@ -44,7 +48,7 @@ class Explorer(ipywidgets.VBox):
         return bundle, {"image/png": {"width": css_width(png)}}
 
 
-def _show_whole_labels(widget):
+def _show_whole_labels(widget: object) -> None:
     """Give every control below ``widget`` room for its whole description: labels without a set
     width take the width of their text, and check boxes the width of their label."""
     for child in getattr(widget, "children", ()):
@@ -58,12 +62,12 @@ def _show_whole_labels(widget):
         widget.layout.width = "auto"
 
 
-def figure_png(fig):
+def figure_png(fig: "Figure") -> bytes:
     """The PNG bytes of a matplotlib figure, ``SCALE`` times the resolution it is shown at."""
     return figures.png(fig, scale=SCALE)
 
 
-def css_width(png):
+def css_width(png: bytes) -> int:
     """The width in CSS pixels at which to show ``png`` (bytes from :func:`figure_png`)."""
     return figures.css_size(png)[0]
 
@@ -71,10 +75,10 @@ def css_width(png):
 class FigureImage(ipywidgets.Image):
     """An image widget that shows PNGs from :func:`figure_png` at their CSS size."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="png", **kwargs)
 
-    def show(self, png):
+    def show(self, png: bytes) -> None:
         """Show ``png``, bytes from :func:`figure_png`, in one update of the front-end."""
         with self.hold_sync():
             self.value = png

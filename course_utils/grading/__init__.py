@@ -10,11 +10,17 @@ object whose ``__eq__`` always answers True cannot pass for the right answer.
 import hashlib
 import math
 import numbers
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
 from course_utils import feedback
 from course_utils.feedback import expect_error  # noqa: F401 (for lesson cells)
+
+if TYPE_CHECKING:  # Keras is imported by the checks that need it, when they run
+    import keras
+    from numpy.typing import ArrayLike
 
 # In IPython, an unanswered exercise, a name that a cell above defines (after a restart), an
 # interrupt and an error shown on purpose (expect_error) fail with one line (see feedback.py), in
@@ -22,22 +28,23 @@ from course_utils.feedback import expect_error  # noqa: F401 (for lesson cells)
 feedback.install()
 
 
-def _fail(message):
+def _fail(message: str) -> NoReturn:
     """Raise the check's verdict; IPython shows it as the message alone, without library frames."""
     error = AssertionError(message)
     lines = str(message).splitlines() or [""]
-    error._render_traceback_ = lambda: [f"\x1b[0;31mAssertionError\x1b[0m: {lines[0]}", *lines[1:]]
+    shown: Any = error  # IPython asks any exception for this method, which none declares
+    shown._render_traceback_ = lambda: [f"\x1b[0;31mAssertionError\x1b[0m: {lines[0]}", *lines[1:]]
     raise error
 
 
-def _ok(what):
+def _ok(what: str) -> None:
     print(f"✓ {what}: correct")
 
 
-_SCALARS = (bool, int, float, complex, str, bytes, type(None))
+_SCALARS: tuple[type, ...] = (bool, int, float, complex, str, bytes, type(None))
 
 
-def _plain(value):
+def _plain(value: object) -> Any:
     """``value`` as plain Python data (numbers, strings, None, tuples, lists, dicts), else TypeError.
 
     Comparing plain data cannot be fooled by an object whose ``__eq__`` always answers True.
@@ -56,7 +63,7 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} is not plain data")
 
 
-def _is_plain(value):
+def _is_plain(value: object) -> bool:
     try:
         _plain(value)
     except TypeError:
@@ -71,20 +78,20 @@ class Sealed:
     message says what is wrong without naming the right value. Make one with :func:`seal`.
     """
 
-    def __init__(self, digest):
+    def __init__(self, digest: str) -> None:
         self.digest = str(digest)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f'grading.Sealed("{self.digest}")'
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Sealed) and other.digest == self.digest
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self.digest)
 
 
-def seal(value):
+def seal(value: object) -> Sealed:
     """The :class:`Sealed` form of ``value`` (plain data; a shape as a tuple), to paste into a
     visible check: ``print(grading.seal((64, 30, 100)))``. Strings are sealed as they are meant
     (case, spaces, hyphens and dashes aside), numpy values and arrays as Python's numbers and
@@ -93,7 +100,7 @@ def seal(value):
     return Sealed(hashlib.sha256(f"course-check:{canonical}".encode()).hexdigest()[:16])
 
 
-def _canonical(value):
+def _canonical(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)  # 3.0 is 3, as == has it; -0.0 is 0
     if isinstance(value, str):
@@ -105,14 +112,14 @@ def _canonical(value):
     return value
 
 
-def _matches(actual, expected):
+def _matches(actual: object, expected: object) -> bool:
     """``actual`` (plain data) is ``expected``, which may be sealed."""
     if isinstance(expected, Sealed):
         return seal(actual) == expected
     return isinstance(actual, bool) == isinstance(expected, bool) and actual == expected
 
 
-def _as_shape(shape, name):
+def _as_shape(shape: Any, name: str) -> tuple[int | None, ...]:
     try:
         dims = list(shape)
     except TypeError:
@@ -124,7 +131,12 @@ def _as_shape(shape, name):
     return tuple(None if d is None else int(d) for d in dims)
 
 
-def check_shape(actual, expected, what="the shape", hint=""):
+def check_shape(
+    actual: object,
+    expected: Iterable[int | None] | Sealed,
+    what: str = "the shape",
+    hint: str = "",
+) -> None:
     """``actual`` (a shape, tensor or array) has the shape ``expected`` (``None`` matches ``None``)."""
     given_as_array = (
         isinstance(actual, np.ndarray) and actual.ndim == 1 and actual.dtype.kind in "iu"
@@ -152,7 +164,15 @@ def check_shape(actual, expected, what="the shape", hint=""):
     _ok(what)
 
 
-def check_close(actual, expected, *, abs_tol=1e-6, rel_tol=0.0, what="the value", hint=""):
+def check_close(
+    actual: Any,
+    expected: float,
+    *,
+    abs_tol: float = 1e-6,
+    rel_tol: float = 0.0,
+    what: str = "the value",
+    hint: str = "",
+) -> None:
     """A number equal to ``expected`` within ``abs_tol`` or ``rel_tol``."""
     try:
         value = float(actual)
@@ -165,7 +185,7 @@ def check_close(actual, expected, *, abs_tol=1e-6, rel_tol=0.0, what="the value"
     _ok(what)
 
 
-def check_equal(actual, expected, what="the answer", hint=""):
+def check_equal(actual: object, expected: object, what: str = "the answer", hint: str = "") -> None:
     """Exact equality for integers, strings, tuples...; ``expected`` may be :class:`Sealed`."""
     if isinstance(expected, Sealed):
         try:
@@ -193,7 +213,16 @@ def check_equal(actual, expected, what="the answer", hint=""):
     _ok(what)
 
 
-def check_array(actual, expected, *, atol=1e-5, rtol=1e-5, decimals=3, what="the array", hint=""):
+def check_array(
+    actual: object,
+    expected: "ArrayLike | Sealed",
+    *,
+    atol: float = 1e-5,
+    rtol: float = 1e-5,
+    decimals: int = 3,
+    what: str = "the array",
+    hint: str = "",
+) -> None:
     """An array or tensor equal to ``expected`` element-wise within tolerances; a
     :class:`Sealed` ``expected`` is compared with the array rounded to ``decimals``
     (``grading.seal(np.round(values, 3))``)."""
@@ -225,7 +254,14 @@ def check_array(actual, expected, *, atol=1e-5, rtol=1e-5, decimals=3, what="the
     _ok(what)
 
 
-def check_choice(answer, expected, *, options, why="", what="your choice"):
+def check_choice(
+    answer: object,
+    expected: object,
+    *,
+    options: Collection[object],
+    why: str = "",
+    what: str = "your choice",
+) -> None:
     """A multiple-choice answer: ``answer`` must be one of ``options`` and equal ``expected``."""
     listed = ", ".join(map(repr, options))
     try:
@@ -244,7 +280,14 @@ def check_choice(answer, expected, *, options, why="", what="your choice"):
     _ok(what)
 
 
-def check_matching(answers, expected, *, why=None, also=None, what="your matching"):
+def check_matching(
+    answers: Any,
+    expected: Mapping[str, object],
+    *,
+    why: Mapping[str, str] | None = None,
+    also: Mapping[str, Iterable[object]] | None = None,
+    what: str = "your matching",
+) -> None:
     """A matching answer: a dict with the same keys as ``expected`` and the same value for each.
 
     ``why`` maps a key to the explanation shown when that key is matched wrongly; ``also`` maps a
@@ -278,13 +321,13 @@ def check_matching(answers, expected, *, why=None, also=None, what="your matchin
     _ok(what)
 
 
-def _same_item(answer, expected):
+def _same_item(answer: object, expected: object) -> bool:
     if isinstance(expected, Sealed):
         return seal(answer) == expected
     return _spelling(answer) == _spelling(expected)
 
 
-def _spelling(value):
+def _spelling(value: object) -> object:
     """A matched value as it is meant, not as it is typed: strings compare whatever their case,
     spaces, hyphens or dashes ("Encoder-Decoder" is "encoder–decoder")."""
     if not isinstance(value, str):
@@ -295,7 +338,7 @@ def _spelling(value):
     return " ".join(value.split()).replace("( ", "(").replace(" )", ")")
 
 
-def _recurrent(layer):
+def _recurrent(layer: "keras.layers.Layer") -> "keras.layers.RNN | None":
     import keras
 
     inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
@@ -307,11 +350,11 @@ def _recurrent(layer):
 _ACTIVATION_LAYERS = ("Activation", "Softmax", "ReLU", "LeakyReLU", "ELU")
 
 
-def _is_activation(layer):
+def _is_activation(layer: "keras.layers.Layer") -> bool:
     return type(layer).__name__ in _ACTIVATION_LAYERS and not layer.weights
 
 
-def _graph_nodes(model):
+def _graph_nodes(model: "keras.Model") -> "list[keras.ops.node.Node] | None":
     """The nodes of ``model``'s computation (a functional model, or a Sequential model given an
     Input), from inputs to outputs; ``None`` when the model has no graph (subclassed, unbuilt)."""
     import keras
@@ -325,12 +368,12 @@ def _graph_nodes(model):
     return [node for depth in sorted(by_depth, reverse=True) for node in by_depth[depth]]
 
 
-def _producer(tensor):
+def _producer(tensor: "keras.KerasTensor") -> "keras.Operation | None":
     history = getattr(tensor, "_keras_history", None)
     return None if history is None else history.operation
 
 
-def _body(model):
+def _body(model: "keras.Model") -> "list[keras.layers.Layer]":
     """The model's layers without its Input layers and without the activation layers that follow
     another layer (they belong to that layer, as its activation argument would)."""
     import keras
@@ -342,7 +385,7 @@ def _body(model):
         inputs = list(node.input_tensors)
         if len(inputs) == 1:
             producers[id(node.operation)] = _producer(inputs[0])
-    body = []
+    body: list[keras.layers.Layer] = []
     for layer in layers:
         if _is_activation(layer) and body:
             producer = producers.get(id(layer)) if nodes else body[-1]
@@ -352,7 +395,7 @@ def _body(model):
     return body
 
 
-def _unused_sequence_outputs(model):
+def _unused_sequence_outputs(model: "keras.Model") -> set[int]:
     """The ids of the recurrent layers of ``model`` that return a state and whose first output
     (the sequence, or the last step's output) no part of the model reads."""
     nodes = _graph_nodes(model)
@@ -375,7 +418,7 @@ def _unused_sequence_outputs(model):
     return unused
 
 
-def _model_output_shape(model):
+def _model_output_shape(model: "keras.Model") -> tuple[int | None, ...]:
     try:
         return tuple(model.outputs[0].shape)
     except (AttributeError, IndexError, TypeError, ValueError):
@@ -385,15 +428,15 @@ def _model_output_shape(model):
 
 
 def check_model(
-    model,
+    model: "keras.Model",
     *,
-    layers=None,
-    units=None,
-    return_sequences=None,
-    output_shape=None,
-    params=None,
-    hint="",
-):
+    layers: Sequence[str] | None = None,
+    units: Sequence[int | None] | None = None,
+    return_sequences: Sequence[bool] | None = None,
+    output_shape: Iterable[int | None] | Sealed | None = None,
+    params: int | None = None,
+    hint: str = "",
+) -> None:
     """The model's structure: layer class names, units, ``return_sequences`` of its recurrent
     layers (in order), output shape and parameter count. Only the arguments given are checked;
     ``hint`` is added to the message when the layers or the output shape are wrong."""
@@ -415,7 +458,7 @@ def check_model(
                 f"The layers' units are {found} but should be {list(units)} (None for layers without units)."
             )
     if return_sequences is not None:
-        rnns = [_recurrent(layer) for layer in body if _recurrent(layer) is not None]
+        rnns = [rnn for rnn in map(_recurrent, body) if rnn is not None]
         found = [rnn.return_sequences for rnn in rnns]
         if len(found) == len(return_sequences):
             # A layer whose sequence output nothing reads (only its state is used) is judged by
@@ -456,14 +499,16 @@ _NORM_CLIPPING = (
 )
 
 
-def _same_arrays(found, expected, scale):
+def _same_arrays(found: list[np.ndarray], expected: list[np.ndarray], scale: float) -> bool:
     return all(
         np.allclose(f, e, rtol=1e-4, atol=1e-6 * scale)
         for f, e in zip(found, expected, strict=True)
     )
 
 
-def check_clips_by_norm(optimizer, max_norm, what="the gradient clipping"):
+def check_clips_by_norm(
+    optimizer: "keras.optimizers.Optimizer", max_norm: float, what: str = "the gradient clipping"
+) -> None:
     """``optimizer`` clips gradients by norm at ``max_norm``, each variable's gradient separately
     (``clipnorm``) or all of them together (``global_clipnorm``); clipping by value fails.
 
@@ -514,7 +559,7 @@ def check_clips_by_norm(optimizer, max_norm, what="the gradient clipping"):
 # runs on two lengths, a model reads the frames in order if each step it reads comes from a frame.
 
 
-def _numbers(value, what):
+def _numbers(value: object, what: str) -> np.ndarray:
     """``value`` (a tensor, an array, a list) as a float array, or a failure naming ``what``."""
     try:
         import keras
@@ -529,19 +574,19 @@ def _numbers(value, what):
     return array
 
 
-def _as_inputs(inputs):
+def _as_inputs(inputs: "ArrayLike | Sequence[ArrayLike]") -> np.ndarray | list[np.ndarray]:
     if isinstance(inputs, list | tuple):
         return [np.asarray(x, dtype="float32") for x in inputs]
     return np.asarray(inputs, dtype="float32")
 
 
-def _shapes(inputs):
+def _shapes(inputs: np.ndarray | list[np.ndarray]) -> str:
     if isinstance(inputs, list):
         return " and ".join(str(x.shape) for x in inputs)
     return str(inputs.shape)
 
 
-def _run(model, inputs, what):
+def _run(model: object, inputs: "ArrayLike | Sequence[ArrayLike]", what: str) -> np.ndarray:
     """``model`` (a Keras model or layer, or a function) applied to ``inputs``, as a float array;
     an error becomes a failure that says on what it was run."""
     if not callable(model):
@@ -561,7 +606,13 @@ def _run(model, inputs, what):
     return _numbers(outputs, f"{what}'s output")
 
 
-def check_probabilities(model, inputs, *, what="the model's output", hint=""):
+def check_probabilities(
+    model: Callable[..., object],
+    inputs: "ArrayLike | Sequence[ArrayLike]",
+    *,
+    what: str = "the model's output",
+    hint: str = "",
+) -> None:
     """``model`` (a Keras model or layer, or a function) turns ``inputs`` into probability
     distributions along its last axis: no value below 0, each distribution summing to 1,
     whichever layer or function computes them (an ``activation`` argument, a ``Softmax`` or
@@ -595,7 +646,7 @@ def check_probabilities(model, inputs, *, what="the model's output", hint=""):
     _ok(f"{what} (probabilities that sum to 1)")
 
 
-def _keras_model(model, what):
+def _keras_model(model: object, what: str) -> "list[keras.KerasTensor]":
     import keras
 
     if not isinstance(model, keras.Model):
@@ -612,13 +663,15 @@ def _keras_model(model, what):
     return inputs
 
 
-def _declared_shape(shapes, lengths):
+def _declared_shape(
+    shapes: Sequence[tuple[int, ...]], lengths: Sequence[int]
+) -> tuple[int | None, ...]:
     """The output shape, as a model declares it, of outputs of ``shapes`` on inputs of
     ``lengths`` steps: None for the batch and for an axis as long as the input at every length;
     -1 for an axis that changes otherwise."""
     if len({len(shape) for shape in shapes}) != 1:
         return ()
-    declared = [None]
+    declared: list[int | None] = [None]
     for axis in range(1, len(shapes[0])):
         sizes = [shape[axis] for shape in shapes]
         if sizes == list(lengths):
@@ -629,8 +682,14 @@ def _declared_shape(shapes, lengths):
 
 
 def check_any_length(
-    model, step_shape, *, lengths=(7, 13), output_shape=None, what="the model", hint=""
-):
+    model: "keras.Model",
+    step_shape: Iterable[int],
+    *,
+    lengths: Sequence[int] = (7, 13),
+    output_shape: Iterable[int | None] | Sealed | None = None,
+    what: str = "the model",
+    hint: str = "",
+) -> None:
     """``model`` reads sequences of any length: its input's time dimension is ``None`` and it runs
     on sequences of each of ``lengths`` steps (of shape ``step_shape``), giving ``output_shape``
     (``None`` for the batch; a second ``None`` for the number of steps; may be :class:`Sealed`)
@@ -678,7 +737,7 @@ def check_any_length(
     _ok(f"{what} reads sequences of any length ({' and '.join(map(str, lengths))} steps tried)")
 
 
-def _single_layer(model, kind, what):
+def _single_layer(model: "keras.Model", kind: str, what: str) -> "keras.layers.Layer":
     found = [layer for layer in _body(model) if type(layer).__name__ == kind]
     if len(found) != 1:
         _fail(
@@ -688,7 +747,7 @@ def _single_layer(model, kind, what):
     return found[0]
 
 
-def _node_of(model, layer, what):
+def _node_of(model: "keras.Model", layer: "keras.layers.Layer", what: str) -> "keras.ops.node.Node":
     nodes = [node for node in _graph_nodes(model) or () if node.operation is layer]
     if len(nodes) != 1:
         _fail(
@@ -698,7 +757,7 @@ def _node_of(model, layer, what):
     return nodes[0]
 
 
-def up_to(model, kind, *, what="the model"):
+def up_to(model: "keras.Model", kind: str, *, what: str = "the model") -> "keras.Model":
     """The part of ``model`` that computes the output of its one layer of class ``kind`` (with
     the activation layers that directly follow it): a Keras model with the same input, read
     through the model's computation, whether ``model`` is Sequential or functional."""
@@ -711,7 +770,7 @@ def up_to(model, kind, *, what="the model"):
     followed = True
     while followed:
         followed = False
-        for node in nodes:
+        for node in nodes or ():  # not None: the model has the node found above
             ins = list(node.input_tensors)
             if len(ins) == 1 and ins[0] is tensor and _is_activation(node.operation):
                 tensor, followed = node.outputs[0], True
@@ -719,7 +778,7 @@ def up_to(model, kind, *, what="the model"):
     return keras.Model(inputs[0] if len(inputs) == 1 else inputs, tensor)
 
 
-def _same_setting(got, want):
+def _same_setting(got: object, want: object) -> bool:
     if isinstance(want, int) and isinstance(got, tuple | list):
         return len(got) > 0 and all(g == want for g in got)
     if isinstance(want, str) and isinstance(got, str):
@@ -727,7 +786,9 @@ def _same_setting(got, want):
     return _plain(got) == _plain(want) if _is_plain(got) else False
 
 
-def check_layer(model, kind, *, what=None, **settings):
+def check_layer(
+    model: "keras.Model", kind: str, *, what: str | None = None, **settings: object
+) -> None:
     """``model`` has one layer of class ``kind`` whose attributes have the values ``settings``
     gives (an integer for a size matches a tuple of that integer: 3 is (3, 3, 3))."""
     _keras_model(model, "the model")
@@ -743,7 +804,14 @@ def check_layer(model, kind, *, what=None, **settings):
     _ok(what)
 
 
-def check_reads_frames_in_order(model, clip_shape, *, reader="LSTM", what="the model", hint=""):
+def check_reads_frames_in_order(
+    model: "keras.Model",
+    clip_shape: Sequence[int],
+    *,
+    reader: str = "LSTM",
+    what: str = "the model",
+    hint: str = "",
+) -> None:
     """The ``reader`` layer of ``model`` (its recurrent layer) reads the frames of a clip of shape
     ``clip_shape`` in order, one step per frame: a change to the last frame changes the last
     steps it reads and not the first one, and a change to the first frame changes the first step
@@ -796,7 +864,13 @@ def check_reads_frames_in_order(model, clip_shape, *, reader="LSTM", what="the m
     _ok(f"the {reader} reads one step per frame, in order")
 
 
-def check_tf_config(config, machines, this_machine, *, what="TF_CONFIG"):
+def check_tf_config(
+    config: Any,
+    machines: Sequence[str],
+    this_machine: str,
+    *,
+    what: str = "TF_CONFIG",
+) -> None:
     """``config`` (a dict, or the JSON string of one, as the environment variable holds it) is a
     multi-worker ``TF_CONFIG`` for the cluster of ``machines`` (in that order) on the process of
     ``this_machine``: a ``cluster`` of workers (and at most one chief, listed first) that holds
@@ -885,7 +959,7 @@ def check_tf_config(config, machines, this_machine, *, what="TF_CONFIG"):
     _ok(what)
 
 
-def _differs(before, after):
+def _differs(before: object, after: object) -> str | None:
     """Where two arguments differ, in words, or ``None`` when they are the same."""
     if isinstance(before, np.ndarray):
         after = np.asarray(after)
@@ -902,7 +976,9 @@ def _differs(before, after):
         return None
 
 
-def check_leaves_arguments(function, *args, what=None, **kwargs):
+def check_leaves_arguments(
+    function: Callable[..., object], *args: object, what: str | None = None, **kwargs: object
+) -> None:
     """Calling ``function`` on ``args`` (copies of them) leaves them as they were. A function that
     writes into the array it was given changes its caller's data, and a second call then starts
     from the changed values."""

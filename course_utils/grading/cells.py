@@ -6,37 +6,42 @@ a ``grade_id``. The course adds ``metadata["course"]["hands_over"]``: the names 
 the checks. In a submission, any of these may be missing or of any JSON type.
 """
 
+from collections.abc import Mapping
+from typing import Any
 
-def nbgrader(cell):
+Cell = Mapping[str, Any]  # a notebook cell, as nbformat reads it (a dict) or as JSON has it
+
+
+def nbgrader(cell: Cell) -> dict[str, Any]:
     """The cell's nbgrader metadata (``{}`` when it has none)."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return meta if isinstance(meta, dict) else {}
 
 
-def grade_id(cell):
+def grade_id(cell: Cell) -> str | None:
     """The cell's grade id, a string, or ``None`` (a submission's may be of any type)."""
     value = nbgrader(cell).get("grade_id")
     return value if isinstance(value, str) else None
 
 
-def is_answer(cell):
+def is_answer(cell: Cell) -> bool:
     """A code cell the learner writes: nbgrader's solution cell, graded or not."""
     return cell.get("cell_type") == "code" and bool(nbgrader(cell).get("solution"))
 
 
-def is_test(cell):
+def is_test(cell: Cell) -> bool:
     """A code cell that earns points: nbgrader's grade cell that is not also a solution cell (a
     cell that is both is an answer, taken from the submission, never a test)."""
     meta = nbgrader(cell)
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
-def points(cell):
+def points(cell: Cell) -> float:
     """The points a test cell is worth."""
     return float(nbgrader(cell).get("points", 0))
 
 
-def hands_over(cell):
+def hands_over(cell: Cell) -> list[str] | None:
     """The names an answer cell declares it hands to the checks, or ``None`` when it declares
     none (or not as a list of names)."""
     names = cell.get("metadata", {}).get("course", {}).get("hands_over")

@@ -11,6 +11,7 @@ else is a :class:`BadReply`, which fails the exercise that asked, never the grad
 import json
 import os
 import stat
+from typing import Any
 
 MAX_BYTES = 100_000_000
 MAX_CONTAINERS = 1_000_000
@@ -23,7 +24,7 @@ class BadReply(ValueError):
     ("the answer's kernel ...")."""
 
 
-def _open_regular(path, flags):
+def _open_regular(path: str | os.PathLike[str], flags: int) -> int:
     try:
         fd = os.open(path, flags | _FLAGS)
     except OSError as error:
@@ -34,12 +35,12 @@ def _open_regular(path, flags):
     return fd
 
 
-def clear(path):
+def clear(path: str | os.PathLike[str]) -> None:
     """Empty the reply file before a request (raises :class:`BadReply` if it is not a file)."""
     os.close(_open_regular(path, os.O_WRONLY | os.O_TRUNC))
 
 
-def read(path):
+def read(path: str | os.PathLike[str]) -> tuple[str, dict[str, Any]]:
     """The reply in ``path``, parsed and checked; returned as canonical JSON text and as data."""
     with os.fdopen(_open_regular(path, os.O_RDONLY), "rb") as file:
         raw = file.read(MAX_BYTES + 1)
@@ -58,7 +59,7 @@ def read(path):
     return json.dumps(reply), reply
 
 
-def _depth(data):
+def _depth(data: object) -> int:
     deepest, stack = 0, [(data, 1)]
     while stack:
         item, depth = stack.pop()
@@ -70,7 +71,7 @@ def _depth(data):
     return deepest
 
 
-def _well_formed(reply):
+def _well_formed(reply: object) -> bool:
     """``{"values": {...}, "errors": {name: text}}``, ``{"value": ...}`` or ``{"error": [kind,
     message]}``, as :mod:`course_utils.grading.handover` writes them."""
     if not isinstance(reply, dict):

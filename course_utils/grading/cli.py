@@ -8,22 +8,25 @@ when it could not run (an unreadable file, no matching source notebook, a broken
 """
 
 import argparse
+import io
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from course_utils import config
 
 REPO_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
-def _notebooks_dir(given):
+def _notebooks_dir(given: str | None) -> Path:
     if given:
         return Path(given)
     here = Path("notebooks")
     return here if here.is_dir() else REPO_NOTEBOOKS
 
 
-def _parser():
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="course", description="Student versions and grading for the sequence-models course."
     )
@@ -52,7 +55,7 @@ def _parser():
     return parser
 
 
-def _release(args):
+def _release(args: argparse.Namespace) -> None:
     from course_utils.grading.release import release
 
     paths = args.notebooks or sorted(_notebooks_dir(args.notebooks_dir).glob("*.ipynb"))
@@ -60,7 +63,7 @@ def _release(args):
         print(f"wrote {path}")
 
 
-def _grade(args):
+def _grade(args: argparse.Namespace) -> None:
     from course_utils.grading.grader import grade
 
     report = grade(
@@ -74,14 +77,16 @@ def _grade(args):
     print(report.to_json() if args.json else report.table())
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``course`` command; returns the exit status."""
     from course_utils.grading.kernel import first_line, printable
     from course_utils.grading.submission import GradingError
 
     args = _parser().parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show ✓ gets \u2713
-        stream.reconfigure(errors="backslashreplace")
+        cast(io.TextIOWrapper, stream).reconfigure(
+            errors="backslashreplace"
+        )  # as Python opens them
     try:
         (_release if args.command == "release" else _grade)(args)
     except (GradingError, ValueError, OSError) as error:

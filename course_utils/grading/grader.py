@@ -24,6 +24,7 @@ Its pieces: :mod:`~course_utils.grading.submission` reads the submission and cho
 and prints; :mod:`~course_utils.grading.cells` names nbgrader's cell metadata for all of them.
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -36,14 +37,14 @@ WORK_ROOT = Path(tempfile.gettempdir()) / "course-grading"  # every grading's fo
 
 
 def grade(
-    submission_path,
+    submission_path: str | os.PathLike[str],
     *,
-    source=None,
-    notebooks_dir="notebooks",
-    cell_timeout=300,
-    timeout=1800,
-    profile=None,
-):
+    source: str | os.PathLike[str] | None = None,
+    notebooks_dir: str | os.PathLike[str] = "notebooks",
+    cell_timeout: float = 300,
+    timeout: float = 1800,
+    profile: str | None = None,
+) -> Report:
     """Grade the notebook at ``submission_path``; return a :class:`Report`.
 
     ``source`` is the instructor's notebook (found in ``notebooks_dir`` when ``None``);
@@ -52,7 +53,7 @@ def grade(
     Raises :class:`GradingError` when grading cannot run.
     """
     submitted = submission.load_notebook(submission_path)
-    notes = []
+    notes: list[str] = []
     if source:
         source_path = Path(source)
     else:

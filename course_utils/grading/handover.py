@@ -17,8 +17,13 @@ import base64
 import builtins
 import io
 import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 MAX_DEPTH = 40
 MAX_ELEMENTS = 10_000  # elements of a dataset handed over
@@ -31,17 +36,17 @@ class NotData(TypeError):
 # ----------------------------------------------------------------------------- encoding
 
 
-def _npy(array):
+def _npy(array: np.ndarray) -> str:
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _from_npy(text):
+def _from_npy(text: str) -> np.ndarray:
     return np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
 
 
-def _describe(value):
+def _describe(value: object) -> str:
     kind = type(value)
     module = "" if kind.__module__ == "builtins" else f"{kind.__module__}."
     return f"a {module}{kind.__qualname__}"
@@ -51,10 +56,11 @@ class Encoder:
     """Turns values into JSON-ready data; keeps the functions it met in ``functions``, by handle
     (``None``: functions are refused, as in a check's arguments, which must be data)."""
 
-    def __init__(self, functions=None):
+    def __init__(self, functions: list[Callable[..., object]] | None = None) -> None:
         self.functions = functions
 
-    def encode(self, value, depth=0):
+    def encode(self, value: Any, depth: int = 0) -> object:
+        """``value`` as JSON-ready data; :class:`NotData` when it cannot be handed over."""
         if depth > MAX_DEPTH:
             raise NotData(f"it nests more than {MAX_DEPTH} levels deep")
         kind = type(value)  # exact types: a subclass could redefine what its data means
@@ -77,7 +83,7 @@ class Encoder:
             return {"$": "array" if kind is np.ndarray else "scalar", "npy": _npy(array)}
         return self._library_value(value, depth)
 
-    def _library_value(self, value, depth):
+    def _library_value(self, value: Any, depth: int) -> object:
         import sys
 
         tf = sys.modules.get("tensorflow")
@@ -105,12 +111,12 @@ class Encoder:
             return {"$": "function", "id": handle, "name": getattr(value, "__name__", "function")}
         raise NotData(f"it is {_describe(value)}, not data")
 
-    def _dataset(self, dataset, tf, depth):
+    def _dataset(self, dataset: Any, tf: "ModuleType", depth: int) -> dict[str, object]:
         spec = dataset.element_spec
         leaves = tf.nest.flatten(spec)
         if not (leaves == [spec] or spec == tuple(leaves)):
             raise NotData("it is a dataset whose elements are not tensors or tuples of tensors")
-        elements = []
+        elements: list[object] = []
         for element in dataset:
             if len(elements) == MAX_ELEMENTS:
                 raise NotData(f"it is a dataset of more than {MAX_ELEMENTS:,} elements")
@@ -119,7 +125,7 @@ class Encoder:
         return {"$": "dataset", "elements": elements, "specs": specs, "tuple": leaves != [spec]}
 
 
-def _spec_data(spec):
+def _spec_data(spec: Any) -> tuple[list[int | None] | None, str, int | None]:
     """A tensor's spec as data: (shape, dtype name, ragged rank or None)."""
     if not hasattr(spec, "shape") or not hasattr(spec, "dtype"):
         raise NotData("it is a dataset whose elements are not tensors or tuples of tensors")
@@ -127,7 +133,7 @@ def _spec_data(spec):
     return (shape, spec.dtype.name, getattr(spec, "ragged_rank", None))
 
 
-def _keras_object(value, keras):
+def _keras_object(value: Any, keras: "ModuleType") -> dict[str, object]:
     """A Keras object as its configuration and weights: data only. Nothing the answer kernel
     computes about it (where it was built, under which strategy) is sent, since the check kernel
     could not tell a true claim from a forged one."""
@@ -142,7 +148,7 @@ def _keras_object(value, keras):
 # ----------------------------------------------------------------------------- decoding
 
 
-def decode(data, depth=0):
+def decode(data: Any, depth: int = 0) -> Any:
     """The value ``data`` describes, rebuilt in this kernel. Raises ``ValueError`` on data
     that no :class:`Encoder` writes."""
     if depth > MAX_DEPTH + 2:
@@ -170,7 +176,7 @@ def decode(data, depth=0):
     return _decode_library_value(kind, data, depth)
 
 
-def _decode_library_value(kind, data, depth):
+def _decode_library_value(kind: str, data: dict[str, Any], depth: int) -> Any:
     if kind == "keras":
         return _rebuild_keras_object(data)
     import tensorflow as tf
@@ -188,7 +194,7 @@ def _decode_library_value(kind, data, depth):
     raise ValueError(f"the hand-over holds an unknown kind of value, {kind!r}")
 
 
-def _spec(shape, dtype, ragged):
+def _spec(shape: list[int | None] | None, dtype: str, ragged: int | None) -> Any:
     import tensorflow as tf
 
     if ragged is not None:
@@ -201,7 +207,7 @@ def _spec(shape, dtype, ragged):
 TENSORFLOW_ACTIVATIONS = {"softmax_v2": "softmax", "log_softmax_v2": "log_softmax"}
 
 
-def _keras_activations(config):
+def _keras_activations(config: Any) -> Any:
     """``config`` with each TensorFlow activation of :data:`TENSORFLOW_ACTIVATIONS` named as the
     Keras activation that computes the same; any other function outside Keras stays, to be
     refused."""
@@ -216,7 +222,7 @@ def _keras_activations(config):
     return config
 
 
-def _keras_modules_only(config):
+def _keras_modules_only(config: object) -> None:
     """Refuse a configuration naming a class outside Keras (Keras' safe mode refuses lambdas)."""
     if isinstance(config, dict):
         module = config.get("module")
@@ -229,7 +235,7 @@ def _keras_modules_only(config):
             _keras_modules_only(value)
 
 
-def _rebuild_keras_object(data):
+def _rebuild_keras_object(data: dict[str, Any]) -> Any:
     """The Keras object ``data`` describes, rebuilt from its configuration and weights alone, the
     same way whatever else the answer kernel sent beside them. A configuration naming a class
     outside Keras is refused before Keras is even imported."""
@@ -253,13 +259,13 @@ def _rebuild_keras_object(data):
 class RemoteFunction:
     """A learner's function, called in the answer kernel through the grader."""
 
-    def __init__(self, handle, name):
+    def __init__(self, handle: int, name: str) -> None:
         self._handle, self.__name__ = handle, name
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<the answer's function {self.__name__}>"
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: object, **kwargs: object) -> Any:
         encoder = Encoder()
         try:
             request = {"op": "call", "id": self._handle,
@@ -273,12 +279,12 @@ class RemoteFunction:
         return decode(reply.get("value"))
 
 
-def _encodable(text):
+def _encodable(text: str) -> str:
     """``text`` with lone surrogates escaped (``\\ud800``): a kernel can always send it."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _answer_error(name, kind, message):
+def _answer_error(name: str, kind: str, message: str) -> Exception:
     """The learner's exception, as a built-in exception class of the same name when there is one
     (so that a check may catch it), else a ``RuntimeError`` naming it."""
     message, kind = _encodable(message), _encodable(kind)
@@ -289,23 +295,25 @@ def _answer_error(name, kind, message):
     return RuntimeError(f"{kind}: {said}")
 
 
-def _user_namespace():
+def _user_namespace() -> dict[str, Any]:
     from IPython import get_ipython
 
-    return get_ipython().user_ns
+    shell: Any = get_ipython()  # a kernel's shell (ipykernel's): never None here
+    return shell.user_ns
 
 
-def _ask(request):
+def _ask(request: Mapping[str, object]) -> dict[str, Any]:
     """Send ``request`` to the grader over the stdin channel; return its decoded reply."""
     from IPython import get_ipython
 
-    reply = json.loads(get_ipython().kernel.raw_input(json.dumps(request)))
+    shell: Any = get_ipython()  # a kernel's shell (ipykernel's), which has the kernel
+    reply = json.loads(shell.kernel.raw_input(json.dumps(request)))
     if not isinstance(reply, dict) or not isinstance(reply.get("values", {}), dict):
         raise ValueError("the answer's kernel sent something that is not data")
     return reply
 
 
-def receive(names):
+def receive(names: Sequence[str]) -> None:
     """(check kernel) Bind ``names``, handed over by the answer just run, in the notebook's
     namespace; a name the answer kernel does not hold, or holds as something that is not data,
     is unbound here."""
@@ -324,25 +332,29 @@ def receive(names):
 
 
 # The answer kernel's side: the functions handed over so far, by handle.
-_FUNCTIONS = []
+_FUNCTIONS: list[Callable[..., object]] = []
 
 
-def serve(request_text, reply_path):
+def serve(request_text: str, reply_path: str) -> None:
     """(answer kernel) Answer the request ``request_text`` (JSON) into ``reply_path``."""
     from IPython import get_ipython
 
     request = json.loads(request_text)
     encoder = Encoder(_FUNCTIONS)
+    shell: Any = get_ipython()  # a kernel's shell: never None here
     if request["op"] == "receive":
-        reply = _export(encoder, get_ipython().user_ns, request["names"])
+        reply = _export(encoder, shell.user_ns, request["names"])
     else:
         reply = _call(encoder, request)
     with open(reply_path, "w", encoding="utf-8") as file:
         json.dump(reply, file)
 
 
-def _export(encoder, namespace, names):
-    values, errors = {}, {}
+def _export(
+    encoder: Encoder, namespace: Mapping[str, object], names: Iterable[str]
+) -> dict[str, object]:
+    values: dict[str, object] = {}
+    errors: dict[str, str] = {}
     for name in names:
         if name not in namespace:
             continue
@@ -353,7 +365,7 @@ def _export(encoder, namespace, names):
     return {"values": values, "errors": errors}
 
 
-def _call(encoder, request):
+def _call(encoder: Encoder, request: dict[str, Any]) -> dict[str, object]:
     function = _FUNCTIONS[request["id"]]
     args = decode(request["args"])
     kwargs = decode(request["kwargs"])

@@ -12,8 +12,10 @@ import os
 import subprocess
 import time
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import zmq
 from jupyter_client import KernelManager
@@ -37,7 +39,7 @@ class KernelStartError(RuntimeError):
 class KernelLost(Exception):
     """The kernel died, or the code ran past its time limit."""
 
-    def __init__(self, reason):
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
@@ -45,25 +47,25 @@ class KernelLost(Exception):
 class _Manager(KernelManager):
     """A kernel manager that starts the kernel behind a command-line ``prefix``, as ``user``."""
 
-    prefix: list = []
-    user: tuple | None = None  # (uid, gid) the kernel runs as, when not this process's
+    prefix: list[str] = []
+    user: tuple[int, int] | None = None  # (uid, gid) the kernel runs as, when not this process's
 
-    def format_kernel_cmd(self, extra_arguments=None):
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         return [*self.prefix, *super().format_kernel_cmd(extra_arguments)]
 
-    def write_connection_file(self, **kwargs):
+    def write_connection_file(self, **kwargs: Any) -> None:
         super().write_connection_file(**kwargs)
         if self.user is not None:  # the kernel reads it, as its own user
             os.chown(self.connection_file, *self.user)
 
 
-def first_line(text):
+def first_line(text: object) -> str:
     """The first line of ``text`` (any object's ``str``), stripped."""
     text = str(text).strip()
     return text.splitlines()[0] if text else ""
 
 
-def printable(text):
+def printable(text: object) -> str:
     """``text`` with every control, format or lone surrogate character escaped (``\\x1b``,
     ``\\ud800``), so that text from a submission can be printed, stored and encoded, and cannot
     move the terminal's cursor or recolour the table."""
@@ -79,17 +81,17 @@ class _BoundedContext(zmq.Context):
     """ZeroMQ sockets that drop any message larger than :data:`MAX_MESSAGE_BYTES`, so that a
     kernel cannot make the grader read gigabytes."""
 
-    def socket(self, *args, **kwargs):
+    def socket(self, *args: Any, **kwargs: Any) -> zmq.Socket:
         sock = super().socket(*args, **kwargs)
         sock.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
         return sock
 
 
-def _dict(value):
+def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _next(channel):
+def _next(channel: Any) -> dict[str, Any]:
     """The channel's next message as a dict, ``{}`` for one that cannot be read (a kernel can
     sign and send anything)."""
     try:
@@ -98,7 +100,7 @@ def _next(channel):
         return {}
 
 
-def _error_line(content):
+def _error_line(content: Mapping[str, object]) -> str:
     """``"Name: message"`` from an error message or reply, made printable and bounded."""
     ename = str(content.get("ename", ""))[:200]
     evalue = first_line(str(content.get("evalue", ""))[:MAX_ERROR_CHARS])
@@ -111,7 +113,14 @@ class Kernel:
     wraps its command line. With ``user`` (uid, gid), the kernel, run as that user by ``prefix``,
     may create files in ``folder`` until it listens, and no longer afterwards."""
 
-    def __init__(self, folder, *, env, prefix=(), user=None):
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        env: Mapping[str, str],
+        prefix: Iterable[str] = (),
+        user: tuple[int, int] | None = None,
+    ) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         manager = _Manager(kernel_name="python3", transport="ipc", ip=str(folder / "k"))
@@ -134,24 +143,31 @@ class Kernel:
             manager.shutdown_kernel(now=True)
             raise KernelStartError(f"a Python kernel could not start ({error})") from None
         self.manager, self.client = manager, client
-        self.pending = None  # (message id, end, time limit) of the code started, not waited for
+        # (message id, end, time limit) of the code started, not waited for
+        self.pending: tuple[str, float, float] | None = None
 
-    def run(self, code, *, timeout, on_input=None):
+    def run(
+        self, code: str, *, timeout: float, on_input: Callable[[str, float], str] | None = None
+    ) -> CellRun:
         """Run ``code``; return its :class:`CellRun`. ``on_input(prompt, seconds_left)`` returns
         the reply to each input request. Raises :class:`KernelLost`."""
         self.start(code, timeout=timeout, allow_stdin=on_input is not None)
         return self.wait(on_input)
 
-    def start(self, code, *, timeout, allow_stdin=False):
+    def start(self, code: str, *, timeout: float, allow_stdin: bool = False) -> None:
         """Start running ``code`` and return at once; :meth:`wait` ends it."""
         msg_id = self.client.execute(code, allow_stdin=allow_stdin, stop_on_error=False)
         self.pending = (msg_id, time.monotonic() + timeout, timeout)
 
-    def wait(self, on_input=None):
+    def wait(self, on_input: Callable[[str, float], str] | None = None) -> CellRun:
         """Wait for the code :meth:`start` started; return its :class:`CellRun`."""
-        (msg_id, end, timeout), self.pending = self.pending, None
+        pending, self.pending = self.pending, None
+        assert pending is not None, "wait() ends the code that start() started"
+        msg_id, end, timeout = pending
         client = self.client
-        error, reply, idle = None, None, False
+        error: str | None = None
+        reply: dict[str, Any] | None = None
+        idle = False
         while reply is None or not idle:
             if time.monotonic() > end:
                 raise KernelLost(f"it ran for more than {timeout:g} s, the time limit")
@@ -187,14 +203,16 @@ class Kernel:
             )
         return CellRun(error)
 
-    def shutdown(self):
+    def shutdown(self) -> None:
         """Stop the kernel's channels and process (its children are the grader's to end)."""
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=True)
         self.manager.cleanup_resources()
 
 
-def environment(lib, extra=None):
+def environment(
+    lib: str | os.PathLike[str], extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """This process's environment, with ``lib`` first on the import path, plus ``extra``."""
     paths = [str(lib), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **(extra or {})}

@@ -12,7 +12,7 @@ import signal
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def become_subreaper():
+def become_subreaper() -> bool:
     """Adopt the orphans of this process's descendants; return whether the system allowed it."""
     try:
         return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
@@ -20,7 +20,8 @@ def become_subreaper():
         return False
 
 
-def _parents():
+def _parents() -> dict[int, int]:
+    """Each process's parent, by process id."""
     parents = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -34,16 +35,17 @@ def _parents():
     return parents
 
 
-def descendants():
+def descendants() -> set[int]:
     """The process ids of this process's descendants."""
-    parents, found, frontier = _parents(), set(), {os.getpid()}
+    parents, frontier = _parents(), {os.getpid()}
+    found: set[int] = set()
     while frontier:
         frontier = {child for child, parent in parents.items() if parent in frontier} - found
         found |= frontier
     return found
 
 
-def end_descendants(rounds=100):
+def end_descendants(rounds: int = 100) -> int:
     """Kill every descendant of this process and reap it; return how many were killed."""
     if not os.path.isdir("/proc"):
         return 0
@@ -62,7 +64,7 @@ def end_descendants(rounds=100):
     return len(killed)
 
 
-def _reap():
+def _reap() -> None:
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)

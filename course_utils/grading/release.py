@@ -10,7 +10,10 @@ of stopping there.
 
 import ast
 import copy
+import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
@@ -26,6 +29,9 @@ from nbgrader.preprocessors import (
 
 from course_utils.grading import cells
 
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
 # The order of nbgrader's generate_assignment, less the steps that need its database.
 _STEPS = (
     LockCells,
@@ -38,15 +44,16 @@ _STEPS = (
 )
 
 
-def student_version(nb):
+def student_version(nb: "NotebookNode") -> "NotebookNode":
     """Return the student version of the notebook ``nb`` (which is left unchanged)."""
-    nb, resources = copy.deepcopy(nb), {}
+    resources: dict[str, Any] = {}
+    nb = copy.deepcopy(nb)
     for step in _STEPS:
         try:
             nb, resources = step().preprocess(nb, resources)
         except RuntimeError as error:  # nbgrader's word for a malformed solution or test region
             raise ValueError(f"{step.__name__}: {error}") from None
-    answers = set()  # the names that the answers so far hand over
+    answers: set[str] = set()  # the names that the answers so far hand over
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         exercise = cells.is_answer(cell) or cells.is_test(cell)
@@ -57,7 +64,7 @@ def student_version(nb):
     return nb
 
 
-def _reads(cell, names):
+def _reads(cell: "NotebookNode", names: set[str]) -> bool:
     """Whether the code cell ``cell`` reads one of ``names``."""
     if cell.cell_type != "code" or not names:
         return False
@@ -71,7 +78,9 @@ def _reads(cell, names):
     )
 
 
-def release(notebooks, out_dir):
+def release(
+    notebooks: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
+) -> list[Path]:
     """Write the student version of each notebook path in ``notebooks`` into ``out_dir``.
 
     Returns the paths written. Refuses to write over a source notebook.

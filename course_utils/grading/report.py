@@ -4,10 +4,15 @@ table that no text from a submission can forge, or as JSON.
 
 import json
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from course_utils.grading import cells
 from course_utils.grading.kernel import printable
+
+if TYPE_CHECKING:
+    from course_utils.grading.run import Outcome, _Cell
 
 
 @dataclass
@@ -29,24 +34,24 @@ class Report:
 
     submission: str
     source: str
-    questions: list
-    notes: list = field(default_factory=list)
+    questions: list[Question]
+    notes: list[str] = field(default_factory=list)
 
     @property
-    def score(self):
+    def score(self) -> float:
         return sum(q.earned for q in self.questions)
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
         return sum(q.points for q in self.questions)
 
-    def to_json(self):
+    def to_json(self) -> str:
         data = asdict(self)
         data.update(submission=printable(self.submission), source=printable(self.source))
         data.update(score=self.score, max_score=self.max_score)
         return json.dumps(data, indent=2, ensure_ascii=False)
 
-    def table(self, columns=TABLE_WIDTH):
+    def table(self, columns: int = TABLE_WIDTH) -> str:
         """The report as a table at most ``columns`` wide: one line per question and per note, so
         that no text from a submission can look like a row or a total."""
         width = min(max([len(q.grade_id) for q in self.questions] + [8]), columns // 2)
@@ -67,13 +72,14 @@ class Report:
         return "\n".join(lines)
 
 
-def _line(text, limit):
+def _line(text: str, limit: int | None) -> str:
     """Learner text on one printable line at most ``limit`` columns wide (``…`` when clipped; a
     wide character, such as a full-width letter, takes two columns, a combining mark none)."""
     text = printable(" ".join(str(text).split()))
     if limit is None or _columns(text) <= limit:
         return text
-    kept, width = [], 0
+    kept: list[str] = []
+    width = 0
     for char in text:
         width += _columns(char)
         if width > limit - 1:
@@ -82,13 +88,14 @@ def _line(text, limit):
     return "".join(kept) + "…"
 
 
-def _tail(text, limit):
+def _tail(text: str, limit: int) -> str:
     """A path on one line at most ``limit`` columns wide, clipped at its start (``…``), so that
     the file's name stays."""
     text = printable(" ".join(str(text).split()))
     if _columns(text) <= limit:
         return text
-    kept, width = [], 1
+    kept: list[str] = []
+    width = 1
     for char in reversed(text):
         width += _columns(char)
         if width > limit:
@@ -97,7 +104,7 @@ def _tail(text, limit):
     return "…" + "".join(reversed(kept))
 
 
-def _columns(text):
+def _columns(text: str) -> int:
     """How many terminal columns ``text`` takes."""
     return sum(
         0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
@@ -105,15 +112,25 @@ def _columns(text):
     )
 
 
-def _num(x):
+def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def score(plan, outcome, sources, stubbed, deadline_hit):
+def score(
+    plan: "Iterable[_Cell]",
+    outcome: "Outcome",
+    sources: Mapping[str | None, cells.Cell],
+    stubbed: Mapping[str, str],
+    deadline_hit: bool,
+) -> list[Question]:
     """The questions of a run: each test of ``plan`` scored from ``outcome``, with the reason
     it failed (blamed on its answers when one of them went wrong)."""
-    questions, answers_seen = [], []
+    questions: list[Question] = []
+    answers_seen: list[str] = []
     for cell in plan:
+        if cell.role == "lesson":
+            continue
+        assert cell.grade_id is not None, "an exercise cell without a grade_id"
         if cell.role == "answer":
             answers_seen.append(cell.grade_id)
         elif cell.role == "test":
@@ -129,7 +146,9 @@ def score(plan, outcome, sources, stubbed, deadline_hit):
     return questions
 
 
-def _answer_reason(answers, outcome, stubbed, deadline_hit):
+def _answer_reason(
+    answers: Iterable[str], outcome: "Outcome", stubbed: Mapping[str, str], deadline_hit: bool
+) -> str | None:
     """What went wrong in the answers a failed test checks, if anything did."""
     for grade_id in answers:
         run = outcome.answers.get(grade_id)
@@ -153,6 +172,6 @@ ADVICE = {
 }
 
 
-def _advice(error):
+def _advice(error: str) -> str:
     """`` · advice`` for a known mistake in ``error``, else an empty string."""
     return "".join(f" · {advice}" for known, advice in ADVICE.items() if known in error)

@@ -6,13 +6,25 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import course_utils
 from course_utils.grading import cells, channel, sandbox
-from course_utils.grading.kernel import Kernel, KernelLost, KernelStartError, environment, printable
+from course_utils.grading.kernel import (
+    CellRun,
+    Kernel,
+    KernelLost,
+    KernelStartError,
+    environment,
+    printable,
+)
 from course_utils.grading.submission import GradingError
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 PACKAGE_DIR = Path(course_utils.__file__).resolve().parent
 # Both kernels run the lesson on the CPU, so that its cells compute the same in each (the sandbox
@@ -25,21 +37,29 @@ class _Cell:
     role: str  # "lesson", "answer" or "test"
     source: str
     grade_id: str | None = None
-    names: list = field(default_factory=list)  # what an answer hands over
+    names: list[str] = field(default_factory=list)  # what an answer hands over
 
 
-def plan(source, answers, stubs, stubbed):
+def plan(
+    source: "NotebookNode",
+    answers: Mapping[str, str],
+    stubs: Mapping[str | None, str],
+    stubbed: Mapping[str, str],
+) -> list[_Cell]:
     """The graded run's cells, in the source's order, up to its last test cell: the source's own
     cells, except each answer, taken from the submission (or the stub)."""
-    planned = []
+    planned: list[_Cell] = []
     for cell in source.cells:
         if cell.cell_type != "code":
             continue
         grade_id = cells.grade_id(cell)
         if cells.is_answer(cell):
+            names = cells.hands_over(cell)
+            # The grader refuses a source whose answers lack either (stubs, check_hand_overs).
+            assert grade_id is not None and names is not None, "an answer without id or names"
             chosen = stubs[grade_id] if grade_id in stubbed else answers.get(grade_id)
             code = stubs[grade_id] if chosen is None else chosen
-            planned.append(_Cell("answer", code, grade_id, cells.hands_over(cell)))
+            planned.append(_Cell("answer", code, grade_id, names))
         elif cells.is_test(cell):
             planned.append(_Cell("test", cell.source, grade_id))
         else:
@@ -53,15 +73,15 @@ class Outcome:
     """What a run did: each answer's and test's run, and why an answer's values did not reach
     the checks."""
 
-    answers: dict = field(default_factory=dict)
-    tests: dict = field(default_factory=dict)
-    not_handed: dict = field(default_factory=dict)
+    answers: dict[str | None, CellRun] = field(default_factory=dict)
+    tests: dict[str | None, CellRun] = field(default_factory=dict)
+    not_handed: dict[str | None, str | None] = field(default_factory=dict)
 
 
 class _Lost(Exception):
     """A kernel was lost because of answer ``culprit`` (``None``: before any answer ran)."""
 
-    def __init__(self, culprit, reason, index, outcome):
+    def __init__(self, culprit: str | None, reason: str, index: int, outcome: Outcome) -> None:
         super().__init__(reason)
         self.culprit, self.reason, self.index, self.outcome = culprit, reason, index, outcome
 
@@ -69,7 +89,15 @@ class _Lost(Exception):
 class Grading:
     """The graded run: answers in one kernel (sandboxed where possible), checks in another."""
 
-    def __init__(self, source_nb, answers, stubs, work, limits, profile=None):
+    def __init__(
+        self,
+        source_nb: "NotebookNode",
+        answers: Mapping[str, str],
+        stubs: Mapping[str | None, str],
+        work: Path,
+        limits: tuple[float, float],
+        profile: str | None = None,
+    ) -> None:
         self.source_nb, self.answers, self.stubs = source_nb, answers, stubs
         self.work = work
         # Both kernels' settings: the grader's own, and the profile asked for, if any.
@@ -77,15 +105,16 @@ class Grading:
         self.cell_timeout, self.deadline = limits[0], time.monotonic() + limits[1]
         self.runs = 0
 
-    def until_it_ends(self):
+    def until_it_ends(self) -> tuple[list[_Cell], Outcome, dict[str, str], bool]:
         """Run; an answer that loses a kernel (a crash, past its time limit) is replaced by the
         stub and the notebook run again, until a run ends or the deadline passes.
 
         Returns the cells and outcome of the run to score (the furthest one when the deadline
         passed), the answers replaced by the stub with why, and whether the deadline passed.
         """
-        stubbed = self.stubbed = {}
-        furthest = None
+        stubbed: dict[str, str] = {}
+        self.stubbed = stubbed
+        furthest: tuple[int, list[_Cell], Outcome, dict[str, str]] | None = None
         while True:
             planned = plan(self.source_nb, self.answers, self.stubs, stubbed)
             try:
@@ -108,12 +137,13 @@ class Grading:
                     ) from None
                 stubbed[lost.culprit] = lost.reason
 
-    def _once(self, planned):
+    def _once(self, planned: list[_Cell]) -> Outcome:
         self.runs += 1
         folder = self.work / f"run-{self.runs}"
         answer_dir, check_dir = folder / "answer", folder / "check"
         answer_lib, check_lib = _private_copy(answer_dir / "lib"), _private_copy(check_dir / "lib")
-        outcome, kernels = Outcome(), []
+        outcome = Outcome()
+        kernels: list[Kernel] = []
         try:
             answer, reply = _start_answer(answer_dir, answer_lib, kernels, self.settings)
             check = _start_check(check_dir, check_lib, kernels, self.settings)
@@ -125,21 +155,30 @@ class Grading:
             for kernel in kernels:
                 kernel.shutdown()
 
-    def _cell(self, index, cell, answer, check, relay, outcome, planned):
+    def _cell(
+        self,
+        index: int,
+        cell: _Cell,
+        answer: Kernel,
+        check: Kernel,
+        relay: "_Relay",
+        outcome: Outcome,
+        planned: list[_Cell],
+    ) -> None:
         """Run one cell: a lesson cell in both kernels at once, an answer in the answer kernel
         (then its names are handed to the check kernel), a test in the check kernel."""
 
-        def lost(reason, culprit=None):
+        def lost(reason: str, culprit: str | None = None) -> _Lost:
             culprit = culprit or _culprit(planned, index, self.stubbed)
             return _Lost(culprit, reason, index, outcome)
 
-        def limit():
+        def limit() -> float:
             left = self.deadline - time.monotonic()
             if left <= 0:
                 raise lost(_WHOLE_RUN)
             return min(self.cell_timeout, left)
 
-        def finish(kernel, on_input=None):
+        def finish(kernel: Kernel, on_input: "_Relay | None" = None) -> CellRun:
             try:
                 result = kernel.wait(on_input)
             except KernelLost as error:
@@ -172,13 +211,15 @@ class Grading:
 _WHOLE_RUN = "the time limit of the whole run was reached"
 
 
-def _receive(cell):
+def _receive(cell: _Cell) -> str:
     return (
         f"__import__('course_utils.grading.handover', fromlist=['receive']).receive({cell.names!r})"
     )
 
 
-def _start_answer(folder, lib, kernels, settings):
+def _start_answer(
+    folder: Path, lib: Path, kernels: list[Kernel], settings: Mapping[str, str]
+) -> tuple[Kernel, Path]:
     """The answer kernel, in the sandbox where there is one, and the path of its reply file."""
     channel, scratch = folder / "k", folder / "tmp"
     channel.mkdir(parents=True)
@@ -195,7 +236,9 @@ def _start_answer(folder, lib, kernels, settings):
     return kernels[-1], reply
 
 
-def _start_check(folder, lib, kernels, settings):
+def _start_check(
+    folder: Path, lib: Path, kernels: list[Kernel], settings: Mapping[str, str]
+) -> Kernel:
     """The check kernel, whose writable places (temporary files, caches) are all in ``folder``."""
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
     own = {"TMPDIR": "tmp", "MPLCONFIGDIR": "mpl", "IPYTHONDIR": "ipython"}
@@ -207,13 +250,16 @@ def _start_check(folder, lib, kernels, settings):
 class _Relay:
     """Answers the check kernel's requests by running them in the answer kernel."""
 
-    def __init__(self, answer, reply, cell_timeout):
+    def __init__(self, answer: Kernel, reply: Path, cell_timeout: float) -> None:
         self.answer, self.reply, self.cell_timeout = answer, reply, cell_timeout
-        self.owner, self.owners = None, {}  # function handle -> the answer that handed it over
-        self.lost = self.lost_owner = None
-        self.not_handed = []
+        self.owner: str | None = None  # the answer running
+        # function handle -> the answer that handed it over
+        self.owners: dict[object, str | None] = {}
+        self.lost: str | None = None
+        self.lost_owner: str | None = None
+        self.not_handed: list[str] = []
 
-    def __call__(self, prompt, left):
+    def __call__(self, prompt: str, left: float) -> str:
         try:
             request = json.loads(prompt)
         except ValueError:
@@ -252,17 +298,17 @@ class _Relay:
             self.owners[handle] = owner
         return text
 
-    def _failed(self, kind, message):
+    def _failed(self, kind: str, message: str) -> str:
         """An error reply, remembered as the reason the answer's values did not arrive."""
         self.not_handed.append(message)
         return _error(kind, message)
 
 
-def _error(kind, message):
+def _error(kind: str, message: str) -> str:
     return json.dumps({"error": [kind, message], "values": {}})
 
 
-def _function_handles(data):
+def _function_handles(data: object) -> list[int]:
     """The function handles in a reply (so that a call is blamed on the answer it came from)."""
     stack, found = [data], []
     while stack:
@@ -276,13 +322,13 @@ def _function_handles(data):
     return found
 
 
-def _private_copy(lib):
+def _private_copy(lib: Path) -> Path:
     """Copy ``course_utils`` into the folder ``lib`` for a kernel to import; return ``lib``."""
     shutil.copytree(PACKAGE_DIR, lib / "course_utils", ignore=shutil.ignore_patterns("__pycache__"))
     return lib
 
 
-def _culprit(planned, index, stubbed):
+def _culprit(planned: list[_Cell], index: int, stubbed: Mapping[str, str]) -> str | None:
     """The last answer at or before cell ``index`` that is not yet replaced by the stub."""
     for cell in reversed(planned[: index + 1]):
         if cell.role == "answer" and cell.grade_id not in stubbed:

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 DISABLE = "COURSE_GRADE_SANDBOX"  # set to "off" to grade without the sandbox
@@ -33,7 +34,7 @@ PROCESSES = 4096  # processes and threads of its user (RLIMIT_NPROC)
 PASSED_ON = ("COURSE_", "TF_", "KERAS_", "OMP_", "MKL_", "CUDA_VISIBLE_DEVICES", "PYTHONHASHSEED")
 
 
-def fallback_note():
+def fallback_note() -> str:
     """The report's note when the answers ran without the sandbox."""
     who = "as root, " if os.geteuid() == 0 else ""
     return (
@@ -43,7 +44,7 @@ def fallback_note():
     )
 
 
-def kernel_user():
+def kernel_user() -> tuple[int, int] | None:
     """``(uid, gid)`` the answer kernel runs as: ``nobody`` when the grader is root, else
     ``None`` (the grader's own user)."""
     if os.geteuid() != 0:
@@ -55,14 +56,15 @@ def kernel_user():
         return 65534, 65534
 
 
-def _python_folders():
+def _python_folders() -> list[Path]:
     """The interpreter's installation and the environment, as real paths."""
     found = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
     found.add(Path(sys.executable).resolve().parent.parent)
     return sorted(p for p in found if not any(p.is_relative_to(q) for q in found if q != p))
 
 
-def _system():
+def _system() -> list[str]:
+    """The system's programs and libraries, read-only, as bubblewrap's arguments."""
     argv = []
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
@@ -75,7 +77,7 @@ def _system():
     return argv
 
 
-def _folders(paths):
+def _folders(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """``--dir`` for every folder above ``paths``, world-readable (bubblewrap's default is 0700)."""
     above = {str(a) for p in paths for a in Path(p).parents if str(a) != "/"}
     argv = []
@@ -84,7 +86,8 @@ def _folders(paths):
     return argv
 
 
-def _command(channel, lib):
+def _command(channel: Path, lib: Path) -> list[str]:
+    """The sandbox's command line, to which the program's own is appended."""
     namespaces = (
         ["--unshare-all"]
         if kernel_user() is None
@@ -115,7 +118,7 @@ def _command(channel, lib):
 
 
 @functools.cache
-def available():
+def available() -> bool:
     """Whether the sandbox can start here (and is not turned off)."""
     if os.environ.get(DISABLE, "").lower() in ("off", "0", "no"):
         return False
@@ -126,8 +129,9 @@ def available():
         channel, lib = Path(folder, "k"), Path(folder, "lib")
         channel.mkdir()
         lib.mkdir()
-        if kernel_user() is not None:
-            os.chown(channel, *kernel_user())
+        user = kernel_user()
+        if user is not None:
+            os.chown(channel, *user)
         try:
             probe = subprocess.run(
                 [*_command(channel, lib), sys.executable, "-c", "pass"],
@@ -138,19 +142,19 @@ def available():
     return probe.returncode == 0
 
 
-def memory_bound():
+def memory_bound() -> list[str]:
     """The command line that bounds a program's memory as the sandbox's (:data:`MEMORY`), for
     the check kernel, which rebuilds what the answer hands over; ``[]`` without ``prlimit``."""
     return ["prlimit", f"--as={MEMORY}", "--"] if shutil.which("prlimit") else []
 
 
-def prefix(channel, lib):
+def prefix(channel: Path, lib: Path) -> list[str]:
     """The command line that runs a program in the sandbox, or ``[]`` when none is available.
     ``channel`` is the kernel's own folder (writable), ``lib`` its ``course_utils`` (read-only)."""
     return _command(channel, lib) if available() else []
 
 
-def environment(lib, scratch):
+def environment(lib: str | os.PathLike[str], scratch: str | os.PathLike[str]) -> dict[str, str]:
     """The answer kernel's environment: a few variables of the grader's (the course's profile
     and seed, TensorFlow's and the thread pools' settings), ``lib`` as the import path, and its
     own home, temporary and cache folders in ``scratch`` (``/tmp`` in the sandbox)."""

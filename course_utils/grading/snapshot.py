@@ -6,22 +6,24 @@ It also puts back edits made by anyone else while the grading ran: without the s
 edit the course while grading.
 """
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
 class Snapshot:
     """Every file under ``folders`` (recursively), read now."""
 
-    def __init__(self, folders):
+    def __init__(self, folders: Iterable[str | os.PathLike[str]]) -> None:
         self.folders = sorted({Path(f).resolve() for f in folders if Path(f).is_dir()})
         self.files = self._read()
 
-    def _read(self):
+    def _read(self) -> dict[Path, bytes]:
         return {
             p: p.read_bytes() for folder in self.folders for p in folder.rglob("*") if p.is_file()
         }
 
-    def restore(self):
+    def restore(self) -> list[str]:
         """Put back changed and deleted files, remove added ones; return notes on what changed
         (compiled ``__pycache__`` files are put right silently)."""
         now = {p for folder in self.folders for p in folder.rglob("*") if p.is_file()}

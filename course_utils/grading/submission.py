@@ -3,8 +3,10 @@ answers, with notes on what differs from that source. Nothing here runs learner 
 """
 
 import json
+import os
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbformat.reader import NotJSONError
@@ -12,6 +14,9 @@ from nbformat.reader import NotJSONError
 from course_utils.grading import cells
 from course_utils.grading.kernel import printable
 from course_utils.grading.release import student_version
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 
 class GradingError(Exception):
@@ -21,7 +26,7 @@ class GradingError(Exception):
 MAX_NOTEBOOK_BYTES = 100_000_000
 
 
-def load_notebook(path):
+def load_notebook(path: str | os.PathLike[str]) -> "NotebookNode":
     """Read a notebook, or raise :class:`GradingError` saying why it cannot be read."""
     path = Path(path)
     if path.is_file() and path.stat().st_size > MAX_NOTEBOOK_BYTES:
@@ -46,7 +51,7 @@ def load_notebook(path):
     return nb
 
 
-def _well_formed(cell):
+def _well_formed(cell: object) -> bool:
     return (
         isinstance(cell, dict)
         and cell.get("cell_type") in ("code", "markdown", "raw")
@@ -56,11 +61,11 @@ def _well_formed(cell):
     )
 
 
-def _grade_ids(nb):
-    return {cells.grade_id(c) for c in nb.cells} - {None}
+def _grade_ids(nb: "NotebookNode") -> set[str]:
+    return {i for i in map(cells.grade_id, nb.cells) if i is not None}
 
 
-def _source_grade_ids(path):
+def _source_grade_ids(path: str | os.PathLike[str]) -> set[str]:
     """The grade_ids of a course notebook, read without nbformat's (slow) validation."""
     try:
         cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
@@ -70,7 +75,9 @@ def _source_grade_ids(path):
     return {i for i in ids if isinstance(i, str)}
 
 
-def find_source(submission, path, notebooks_dir):
+def find_source(
+    submission: "NotebookNode", path: str | os.PathLike[str], notebooks_dir: str | os.PathLike[str]
+) -> tuple[Path, str]:
     """The source notebook for ``submission`` and why it was chosen: the one in ``notebooks_dir``
     sharing the most ``grade_id``s with it (the same file name breaks ties, or decides when none
     are shared). A submission named after one notebook whose exercises are another's is refused."""
@@ -97,7 +104,7 @@ def find_source(submission, path, notebooks_dir):
     return best, f"the source shares {' and '.join(reasons)}"
 
 
-def check_hand_overs(source_nb):
+def check_hand_overs(source_nb: "NotebookNode") -> None:
     """Raise :class:`GradingError` unless every answer cell of the source declares what it hands
     to the checks."""
     for cell in source_nb.cells:
@@ -108,7 +115,7 @@ def check_hand_overs(source_nb):
             )
 
 
-def stubs(source_nb, source_path):
+def stubs(source_nb: "NotebookNode", source_path: str | os.PathLike[str]) -> dict[str | None, str]:
     """Each answer cell's stub in the student version (nbgrader's), by grade_id."""
     try:
         student = student_version(source_nb)
@@ -117,9 +124,12 @@ def stubs(source_nb, source_path):
     return {cells.grade_id(c): c.source for c in student.cells if cells.is_answer(c)}
 
 
-def collect_answers(submission, source_nb):
+def collect_answers(
+    submission: "NotebookNode", source_nb: "NotebookNode"
+) -> tuple[dict[str, str], list[str]]:
     """The submission's answer cells by grade_id, and notes on what differs from the source."""
-    answers, repeated = {}, []
+    answers: dict[str, str] = {}
+    repeated: list[str] = []
     for cell in submission.cells:
         grade_id = cells.grade_id(cell)
         if cells.is_answer(cell) and grade_id is not None:
@@ -128,7 +138,8 @@ def collect_answers(submission, source_nb):
             else:
                 # a lone surrogate (in a comment, say) could not be sent to a kernel: escaped
                 answers[grade_id] = cell.source.encode("utf-8", "backslashreplace").decode()
-    wanted = [cells.grade_id(c) for c in source_nb.cells if cells.is_answer(c)]
+    answer_ids = (cells.grade_id(c) for c in source_nb.cells if cells.is_answer(c))
+    wanted = [g for g in answer_ids if g is not None]  # all of them, in nbgrader's format
     missing = [g for g in wanted if g not in answers]
     unknown = [printable(g) for g in answers if g not in wanted]  # the submission's own text
     notes = _answer_cell_notes(wanted, missing, unknown, [printable(g) for g in repeated])
@@ -149,7 +160,9 @@ def collect_answers(submission, source_nb):
     return answers, notes
 
 
-def _answer_cell_notes(wanted, missing, unknown, repeated):
+def _answer_cell_notes(
+    wanted: list[str], missing: list[str], unknown: list[str], repeated: list[str]
+) -> list[str]:
     """Notes on answer cells missing, renamed (an id the notebook does not have) or repeated."""
     if missing and len(missing) == len(wanted):
         return ["the submission has none of this notebook's answer cells (another notebook?)"]
@@ -166,7 +179,7 @@ def _answer_cell_notes(wanted, missing, unknown, repeated):
     return notes
 
 
-def student_test_source(cell):
+def student_test_source(cell: "NotebookNode") -> str:
     """A test cell as the student version shows it (hidden tests removed)."""
     nb = nbformat.v4.new_notebook(cells=[cell])
     nb.metadata["kernelspec"] = {
