@@ -1,5 +1,5 @@
-"""The test suite in phases, each timed: lint, unit tests, grader tests, answer variants,
-notebooks, browser.
+"""The test suite in phases, each timed: lint (ruff, and mypy on the type hints), unit tests,
+grader tests, answer variants, notebooks, browser.
 
 Usage: python tools/run_suite.py [--phases NAME,NAME] [--workers N] [PYTEST_ARGS ...]
 
@@ -39,6 +39,8 @@ def phases(workers, extra):
         "lint": [
             [str(BIN / "ruff"), "check", *LINTED],
             [str(BIN / "ruff"), "format", "--check", *LINTED],
+            # Type hints of the shared modules and the grading package ([tool.mypy] in pyproject).
+            [sys.executable, "-m", "mypy"],
         ],
         "unit": [pytest("tests", "-m", unit, *by_test, *extra)],
         "grader": [pytest("tests", "-m", "grader", *by_test, *extra)],
