@@ -294,7 +294,12 @@ def module_text(module, cells, current):
                 )
             defined[name] = cell
     own = (hand_names - set(hand_imports)) | set(defined)
-    statements = {s for name, s in hand_imports.items() if name in used_by_hand}
+    # The hand-written code's imports, and its explicit re-exports (`import x as x`).
+    statements = {
+        s
+        for name, s in hand_imports.items()
+        if name in used_by_hand or s.endswith(f" {name} as {name}")
+    }
     for cell in cells:
         for name in sorted(used_names(cell.body) - own - set(dir(builtins))):
             if name not in cell.imports:
