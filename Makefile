@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 NB ?= notebooks/*.ipynb
 SEEDS ?= 0 1 2
 
-.PHONY: lab solution test test-kernels test-unprivileged lint outputs seeds student lock venv venv-check clean
+.PHONY: lab solution test test-kernels test-unprivileged lint outputs seeds site student lock venv venv-check clean
 
 # venv_bin_on_path.pth puts .venv/bin on PATH in every Python of .venv, so that tools that start
 # other tools of the environment by name (nbgrader runs `alembic`) work without activating it.
@@ -105,6 +105,12 @@ seeds: venv-check
 lesson-code: $(STAMP)
 	@$(PY) tools/lesson_code.py $(LESSON_CODE_ARGS)
 
+# The course site: static HTML of every notebook as a learner receives it (no solutions), with its
+# committed outputs, the README's course map as home page, search and offline math, in _site/
+# (not committed). Nothing is executed. The browser phase of `make test` builds it and checks it.
+site: venv-check
+	@$(PY) tools/build_site.py --out _site
+
 # Student versions of every notebook (solutions stubbed, hidden tests removed) in student/.
 student: venv-check
 	$(VENV)/bin/course release --out student
@@ -124,4 +130,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) student test-artifacts
+	rm -rf $(VENV) student test-artifacts _site

@@ -11,7 +11,16 @@ from tests.course_files import ROOT
 
 DOCS = ["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md"]
 # Made by make or by the learner, not kept in the repository.
-GENERATED = {"workspace", "student", ".lab", ".venv", "test-artifacts", "submitted", "source"}
+GENERATED = {
+    "workspace",
+    "student",
+    ".lab",
+    ".venv",
+    "test-artifacts",
+    "submitted",
+    "source",
+    "_site",
+}
 QUOTED = re.compile(r"`([^`\s]+)`")
 PATHLIKE = re.compile(r"^\.?[\w.-]+(/[\w.-]*)+$|^[\w.-]+\.(py|md|toml|cfg|lock|sh|yml|ipynb|json)$")
 
