@@ -156,11 +156,13 @@ def build(out):
         for notebook in NOTEBOOKS:
             nb = nbformat.read(ROOT / "notebooks" / notebook.filename, as_version=4)
             nbformat.write(learner_page(nb), source / notebook.filename)
-        shutil.rmtree(out, ignore_errors=True)
+        html = Path(temporary) / "html"  # MyST-NB writes its own files beside the output
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going"]
         subprocess.run(
-            [*command, "-d", str(source / ".doctrees"), str(source), str(out)], check=True
+            [*command, "-d", str(source / ".doctrees"), str(source), str(html)], check=True
         )
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(html, out)
     return out
 
 
