@@ -21,8 +21,7 @@ from course_utils._quiet import import_tensorflow
 from course_utils.validation import positive_int
 
 if TYPE_CHECKING:
-    from tensorflow.config import PhysicalDevice
-    from tensorflow.distribute import Strategy
+    import tensorflow
 
 tf = import_tensorflow()
 
@@ -53,7 +52,9 @@ def precision_policy(capabilities: Sequence[Iterable[int] | None], allowed: bool
     return "mixed_float16" if oldest >= (7, 0) else "float32"
 
 
-def _split(physical: "PhysicalDevice", parts: int, memory_limit: int | None = None) -> None:
+def _split(
+    physical: "tensorflow.config.PhysicalDevice", parts: int, memory_limit: int | None = None
+) -> None:
     """Split one physical device into ``parts`` logical devices (before TensorFlow starts)."""
     wanted = [tf.config.LogicalDeviceConfiguration(memory_limit=memory_limit)] * parts
     try:
@@ -66,7 +67,7 @@ def _split(physical: "PhysicalDevice", parts: int, memory_limit: int | None = No
         ) from None
 
 
-def setup(split: int | None = None) -> "Strategy":
+def setup(split: int | None = None) -> "tensorflow.distribute.Strategy":
     """Configure the devices and return the ``tf.distribute`` strategy to build models under.
 
     - GPUs: memory growth on; mixed precision as :func:`precision_policy` chooses, unless
@@ -130,7 +131,7 @@ def set_seeds() -> None:
     keras.utils.set_random_seed(config.seed())
 
 
-def global_batch_size(per_replica: int, strategy: "Strategy") -> int:
+def global_batch_size(per_replica: int, strategy: "tensorflow.distribute.Strategy") -> int:
     """The global batch size that gives each replica ``per_replica`` examples."""
     return positive_int("per_replica", per_replica) * strategy.num_replicas_in_sync
 

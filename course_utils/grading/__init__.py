@@ -354,7 +354,7 @@ def _is_activation(layer: "keras.layers.Layer") -> bool:
     return type(layer).__name__ in _ACTIVATION_LAYERS and not layer.weights
 
 
-def _graph_nodes(model: "keras.Model") -> "list[keras.ops.node.Node] | None":
+def _graph_nodes(model: "keras.Model") -> "list[keras.src.ops.node.Node] | None":
     """The nodes of ``model``'s computation (a functional model, or a Sequential model given an
     Input), from inputs to outputs; ``None`` when the model has no graph (subclassed, unbuilt)."""
     import keras
@@ -747,7 +747,9 @@ def _single_layer(model: "keras.Model", kind: str, what: str) -> "keras.layers.L
     return found[0]
 
 
-def _node_of(model: "keras.Model", layer: "keras.layers.Layer", what: str) -> "keras.ops.node.Node":
+def _node_of(
+    model: "keras.Model", layer: "keras.layers.Layer", what: str
+) -> "keras.src.ops.node.Node":
     nodes = [node for node in _graph_nodes(model) or () if node.operation is layer]
     if len(nodes) != 1:
         _fail(
