@@ -3,9 +3,12 @@
 TensorFlow 1's ``dynamic_rnn`` built one ``tf.while_loop`` over the time steps; ``static_rnn``
 copied the cell once per time step. In TensorFlow 2 a Keras RNN layer does the first by default and
 the second with ``unroll=True``. :func:`measure` traces one forward-and-backward step of a small
-model into a graph and reports what each choice costs.
+model into a graph and reports what each choice costs. :func:`keras_private` fetches one of the
+private functions with which Keras decides to run cuDNN, failing with a message that names what
+changed when a Keras release moves or removes it.
 """
 
+import importlib
 import time
 from dataclasses import dataclass
 
@@ -18,6 +21,8 @@ class Measurement:
     """One traced training step (forward pass and gradients) of an RNN layer.
 
     ``graph_ops``: operations in the graph, nested functions (the loop body) included;
+    ``top_level_ops``: those outside any nested function (a graph viewer such as TensorBoard's
+    shows these first, a loop as one ``While`` node whose body opens on demand);
     ``graph_kb``: its serialized size; ``while_loops``: the ``While`` ops it holds;
     ``trace_seconds``: time to build the graph; ``first_call_seconds``: the first run, which
     also optimizes the graph; ``step_seconds``: the fastest of the following runs (the one least
@@ -29,6 +34,7 @@ class Measurement:
     length: int
     unroll: bool
     graph_ops: int
+    top_level_ops: int
     graph_kb: float
     while_loops: int
     trace_seconds: float
@@ -115,6 +121,7 @@ def measure(length, unroll, *, cell="LSTM", units=32, features=8, batch=32, step
         length=length,
         unroll=bool(unroll),
         graph_ops=_count_ops(graph_def),
+        top_level_ops=len(graph_def.node),
         graph_kb=graph_def.ByteSize() / 1024,
         while_loops=_count_loops(graph_def),
         trace_seconds=trace,
@@ -122,3 +129,32 @@ def measure(length, unroll, *, cell="LSTM", units=32, features=8, batch=32, step
         step_seconds=min(_call_seconds(concrete, x, y) for _ in range(steps)),
         peak_gpu_mb=peak,
     )
+
+
+KERAS_TF_RNN = "keras.src.backend.tensorflow.rnn"
+
+
+def keras_private(name, module=KERAS_TF_RNN):
+    """Keras' private function ``module.name``, or a ``RuntimeError`` that names what changed.
+
+    Private functions are no part of Keras' API: a release may move, rename or remove them. A
+    demonstration that calls one fails with this message instead of an ``AttributeError`` deep in
+    its cell.
+    """
+    import keras
+
+    where = f"Keras {keras.__version__}"
+    try:
+        found = importlib.import_module(module)
+    except ImportError as error:
+        raise RuntimeError(
+            f"{where} has no module {module} any more: Keras reorganised its TensorFlow backend, "
+            f"and the demonstration that calls {module}.{name} must be rewritten."
+        ) from error
+    function = getattr(found, name, None)
+    if not callable(function):
+        raise RuntimeError(
+            f"{where} has no function {name} in {module} any more: Keras changed how it checks "
+            "its cuDNN conditions, and the demonstration that calls it must be rewritten."
+        )
+    return function

@@ -14,6 +14,9 @@ def test_loop_graph_is_constant_and_unrolled_graph_grows_linearly():
     assert all(m.while_loops >= 1 for m in loop) and all(m.while_loops == 0 for m in unrolled)
     ops = [m.graph_ops for m in unrolled]
     assert ops[2] - ops[1] == ops[1] - ops[0] > 0
+    assert loop[0].top_level_ops == loop[1].top_level_ops < loop[0].graph_ops
+    top = [m.top_level_ops for m in unrolled]
+    assert top[2] - top[1] == top[1] - top[0] > 0
     assert all(m.step_seconds > 0 and m.trace_seconds > 0 for m in loop + unrolled)
     assert unrolled[0].cell == "GRU" and unrolled[0].length == 3 and unrolled[0].unroll
 
@@ -30,3 +33,11 @@ def test_loop_graph_is_constant_and_unrolled_graph_grows_linearly():
 def test_bad_arguments_are_explained(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         unrolling.measure(*args, **kwargs)
+
+
+def test_keras_private_returns_the_function_or_says_what_changed():
+    assert callable(unrolling.keras_private("_assert_valid_mask"))
+    with pytest.raises(RuntimeError, match="no function _no_such_check in keras.src"):
+        unrolling.keras_private("_no_such_check")
+    with pytest.raises(RuntimeError, match="no module keras.src.no_such_module"):
+        unrolling.keras_private("_assert_valid_mask", module="keras.src.no_such_module")
