@@ -3,9 +3,9 @@
 TensorFlow 1's ``dynamic_rnn`` built one ``tf.while_loop`` over the time steps; ``static_rnn``
 copied the cell once per time step. In TensorFlow 2 a Keras RNN layer does the first by default and
 the second with ``unroll=True``. :func:`measure` traces one forward-and-backward step of a small
-model into a graph and reports what each choice costs. :func:`keras_private` fetches one of the
-private functions with which Keras decides to run cuDNN, failing with a message that names what
-changed when a Keras release moves or removes it.
+model into a graph and reports what each choice costs. :func:`keras_private` fetches a private
+function of Keras' TensorFlow RNN backend (the mask check on its cuDNN path, say), failing with a
+message that names what changed when a Keras release moves or removes it.
 """
 
 import importlib
