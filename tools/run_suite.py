@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-LINTED = ["course_utils", "tests", "benchmarks", "tools", "notebooks", "conftest.py"]
+LINTED = ["course_utils", "tests", "benchmarks", "tools", "site", "notebooks", "conftest.py"]
 # The phases beside the unit tests are pytest markers (conftest.py): a test module says which
 # phase it belongs to with `pytestmark = pytest.mark.grader`, say.
 MARKED = ("grader", "variants", "browser")
