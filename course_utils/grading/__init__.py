@@ -213,6 +213,29 @@ def check_equal(actual: object, expected: object, what: str = "the answer", hint
     _ok(what)
 
 
+def check_flags(flags: object, count: int, what: str = "the flags", hint: str = "") -> None:
+    """``flags`` is a list or tuple of ``count`` True/False values (numpy's booleans and the
+    integers 0 and 1 count as such): the form of an answer, checked before its values."""
+    if not isinstance(flags, list | tuple | np.ndarray):
+        _fail(
+            f"{what} should be a list of {count} True/False values, one per layer; got an object "
+            f"of type {type(flags).__name__}. {hint}".strip()
+        )
+    values = list(flags)
+    if len(values) != count:
+        _fail(
+            f"{what} holds {len(values)} value{'s' * (len(values) != 1)} but should hold "
+            f"{count}, one per layer, bottom to top. {hint}".strip()
+        )
+    for i, value in enumerate(values):
+        if not (isinstance(value, bool | np.bool_) or (isinstance(value, int) and value in (0, 1))):
+            _fail(
+                f"Value {i + 1} of {what} is {value!r}, of type {type(value).__name__}: write "
+                f"True or False (Python treats any non-empty string as True). {hint}".strip()
+            )
+    _ok(f"the form of {what}")
+
+
 def check_array(
     actual: object,
     expected: "ArrayLike | Sealed",
@@ -226,6 +249,8 @@ def check_array(
     """An array or tensor equal to ``expected`` element-wise within tolerances; a
     :class:`Sealed` ``expected`` is compared with the array rounded to ``decimals``
     (``grading.seal(np.round(values, 3))``)."""
+    if actual is None:
+        _fail(f"{what} is None: a function without a return statement gives None. {hint}".strip())
     try:
         actual = np.asarray(actual, dtype=float)
     except (TypeError, ValueError):
@@ -644,6 +669,57 @@ def check_probabilities(
             f"output sum to {sums[worst]:.4g}, not 1.{between} {hint}".strip()
         )
     _ok(f"{what} (probabilities that sum to 1)")
+
+
+def check_any_value(
+    model: "keras.Model",
+    inputs: "ArrayLike | Sequence[ArrayLike]",
+    *,
+    what: str = "the model's output",
+    hint: str = "",
+) -> None:
+    """``model``'s output can be any real number, as a regression's must. With a bias: its
+    output layer's kernel set to 0 and its bias spread from -3 to 3, the model returns that bias.
+    Without one: the kernel times -3 gives the outputs times -3. An activation after the output
+    layer (``relu``, ``sigmoid``, an ``Activation`` layer) breaks both. The weights are put back
+    afterwards."""
+    _keras_model(model, what)
+    body = _body(model)
+    head = body[-1] if body else None
+    kernel, bias = getattr(head, "kernel", None), getattr(head, "bias", None)
+    if kernel is None:
+        _fail(
+            f"{what}: the model's last layer should be a layer with a kernel, such as Dense. "
+            f"{hint}".strip()
+        )
+    saved = [np.array(v.numpy()) for v in (kernel, bias) if v is not None]
+    try:
+        if bias is not None:
+            spread = np.linspace(-3.0, 3.0, saved[1].size).reshape(saved[1].shape)
+            kernel.assign(np.zeros_like(saved[0]))
+            bias.assign(spread)
+            outputs = _run(model, inputs, what)
+            linear = outputs.shape[-1:] == spread.shape and np.allclose(outputs, spread, atol=1e-4)
+            seen = (
+                f" set to give values from -3 to 3, the model gave values from "
+                f"{outputs.min():.3g} to {outputs.max():.3g}"
+            )
+        else:
+            outputs = _run(model, inputs, what)
+            kernel.assign(-3.0 * saved[0])
+            scaled = _run(model, inputs, what)
+            linear = np.allclose(scaled, -3.0 * outputs, rtol=1e-3, atol=1e-4)
+            seen = "'s kernel multiplied by -3, the model's outputs were not multiplied by -3"
+    finally:
+        for variable, value in zip((kernel, bias), saved, strict=False):
+            variable.assign(value)
+    if not linear:
+        _fail(
+            f"{what} cannot be every value a forecast may need: with the output layer{seen}. "
+            f"The output layer of a regression has no activation (a linear output): relu cuts "
+            f"the negative values, sigmoid and tanh squeeze the others. {hint}".strip()
+        )
+    _ok(f"{what} (any real value)")
 
 
 def _keras_model(model: object, what: str) -> "list[keras.KerasTensor]":

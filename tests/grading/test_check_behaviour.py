@@ -183,6 +183,87 @@ class TestAnyLength:
         _fails("has no defined input yet", grading.check_any_length, model, (8,))
 
 
+# ----------------------------------------------------------------------------- 04 ex3: any value
+
+
+class TestAnyValue:
+    PROBE = np.random.default_rng(0).normal(size=(2, 10, 1))
+
+    def _forecaster(self, keras, *head):
+        return keras.Sequential([keras.Input((None, 1)), keras.layers.GRU(4), *head])
+
+    @pytest.mark.parametrize(
+        "head",
+        [{}, {"activation": "linear"}, {"activation": None}, {"use_bias": False}],
+        ids=["default", "linear", "None", "no bias"],
+    )
+    def test_a_linear_output_passes_and_keeps_its_weights(self, keras, capsys, head):
+        model = self._forecaster(keras, keras.layers.Dense(7, **head))
+        before = model.get_weights()
+        grading.check_any_value(model, self.PROBE, what="the forecasts")
+        assert "✓ the forecasts (any real value): correct" in capsys.readouterr().out
+        assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+
+    @pytest.mark.parametrize("bias", [True, False], ids=["bias", "no bias"])
+    @pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "softplus"])
+    def test_an_activation_fails(self, keras, activation, bias):
+        model = self._forecaster(keras, keras.layers.Dense(7, activation, use_bias=bias))
+        before = model.get_weights()
+        _fails(
+            r"the forecasts cannot be every value a forecast may need: with the output layer",
+            grading.check_any_value,
+            model,
+            self.PROBE,
+            what="the forecasts",
+        )
+        assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+
+    def test_an_activation_layer_after_the_output_fails(self, keras):
+        model = self._forecaster(keras, keras.layers.Dense(7), keras.layers.ReLU())
+        _fails(r"the model gave values from 0 to 3\. .*relu cuts the negative values",
+               grading.check_any_value, model, self.PROBE)  # fmt: skip
+
+    def test_a_last_layer_without_kernel(self, keras):
+        model = self._forecaster(keras, keras.layers.Dense(7), keras.layers.Rescaling(2.0))
+        _fails(r"last layer should be a layer with a kernel, such as Dense",
+               grading.check_any_value, model, self.PROBE)  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- 03 ex1, ex3: flags
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [[True, False], (True, False), np.array([True, False]), [np.bool_(True), 0]],
+    ids=["list", "tuple", "array", "numpy and int"],
+)
+def test_flags_of_any_container_pass(flags, capsys):
+    grading.check_flags(flags, 2, what="the flags")
+    assert "✓ the form of the flags: correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "flags, says",
+    [
+        (
+            True,
+            r"should be a list of 2 True/False values, one per layer; got an object of type bool",
+        ),
+        ([True], r"holds 1 value but should hold 2, one per layer, bottom to top"),
+        ([True] * 3, r"holds 3 values but should hold 2"),
+        (["yes", "no"], r"Value 1 of the flags is 'yes', of type str: write True or False"),
+        ([True, 2], r"Value 2 of the flags is 2, of type int"),
+    ],
+)
+def test_flags_of_another_form_fail(flags, says):
+    _fails(says, grading.check_flags, flags, 2, what="the flags")
+
+
+def test_an_array_check_given_none_names_the_missing_return():
+    _fails(r"the forecast is None: a function without a return statement gives None",
+           grading.check_array, None, grading.seal([1.0]), what="the forecast")  # fmt: skip
+
+
 # ----------------------------------------------------------------------------- probabilities
 
 

@@ -62,7 +62,21 @@ VARIANTS = {
             "seq2seq_flags = [False, False, True]",
             says=["which is not right"],
         ),
-        Wrong("one flag only", "seq2seq_flags = [True]", says=["which is not right"]),
+        Wrong(
+            "one flag only",
+            "seq2seq_flags = [True]",
+            says=["seq2seq_flags holds 1 value but should hold 3, one per layer"],
+        ),
+        Wrong(
+            "a single flag for the whole stack",
+            "seq2seq_flags = True",
+            says=["seq2seq_flags should be a list of 3 True/False values, one per layer"],
+        ),
+        Wrong(
+            "words for flags",
+            'seq2seq_flags = ["True", "True", "True"]',
+            says=["Value 1 of seq2seq_flags is 'True', of type str: write True or False"],
+        ),
     ],
     "ex2-seq2vec": [
         Right("functional API", SEQ2VEC_FUNCTIONAL),
@@ -93,6 +107,7 @@ VARIANTS = {
     "ex3-repair": [
         Right("a tuple", "repaired = (True, True, True, False)"),
         Right("built by code", "repaired = [True] * 3 + [False]"),
+        Right("ones and a zero", "repaired = [1, 1, 1, 0]"),
         # Q3: "in a sequence-to-vector RNN all layers, including the last, return sequences".
         Wrong(
             "every layer returns sequences",
@@ -108,6 +123,16 @@ VARIANTS = {
             "no layer returns sequences",
             "repaired = [False, False, False, False]",
             says=["the error of your stack"],
+        ),
+        Wrong(
+            "words that Python reads as True",
+            'repaired = ["yes", "yes", "yes", "no"]',
+            says=["Value 1 of repaired is 'yes', of type str"],
+        ),
+        Wrong(
+            "three layers' flags",
+            "repaired = [True, True, False]",
+            says=["repaired holds 3 values but should hold 4, one per layer, bottom to top"],
         ),
     ],
     "ex4-per-step-dense": [

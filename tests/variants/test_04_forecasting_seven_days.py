@@ -84,6 +84,18 @@ VARIANTS = {
             _gru(gru="keras.layers.GRU(16, return_sequences=True)"),
             says=["Recurrent layer 1 has return_sequences=True", "return_sequences=False"],
         ),
+        Right("a linear output named", _gru(dense='keras.layers.Dense(7, activation="linear")')),
+        Right("an output without a bias", _gru(dense="keras.layers.Dense(7, use_bias=False)")),
+        Wrong(
+            "a relu output",
+            _gru(dense='keras.layers.Dense(7, activation="relu")'),
+            says=["the forecasts cannot be every value", "from 0 to 3", "relu cuts"],
+        ),
+        Wrong(
+            "a sigmoid after the output",
+            GRU_ADDED + 'gru_forecaster.add(keras.layers.Activation("sigmoid"))\n',
+            says=["the forecasts cannot be every value", "sigmoid and tanh squeeze"],
+        ),
         Wrong(
             "one day forecast",
             _gru(dense="keras.layers.Dense(1)"),
