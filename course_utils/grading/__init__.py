@@ -214,8 +214,9 @@ def check_equal(actual: object, expected: object, what: str = "the answer", hint
 
 
 def check_flags(flags: object, count: int, what: str = "the flags", hint: str = "") -> None:
-    """``flags`` is a list or tuple of ``count`` True/False values (numpy's booleans and the
-    integers 0 and 1 count as such): the form of an answer, checked before its values."""
+    """``flags`` is a list or tuple of ``count`` True/False values, one per layer (numpy's
+    booleans and the integers 0 and 1 count as such): the form of an answer, checked before its
+    values."""
     if not isinstance(flags, list | tuple | np.ndarray):
         _fail(
             f"{what} should be a list of {count} True/False values, one per layer; got an object "
@@ -229,9 +230,10 @@ def check_flags(flags: object, count: int, what: str = "the flags", hint: str = 
         )
     for i, value in enumerate(values):
         if not (isinstance(value, bool | np.bool_) or (isinstance(value, int) and value in (0, 1))):
+            why = " (Python treats any non-empty string as True)" if isinstance(value, str) else ""
             _fail(
                 f"Value {i + 1} of {what} is {value!r}, of type {type(value).__name__}: write "
-                f"True or False (Python treats any non-empty string as True). {hint}".strip()
+                f"True or False{why}. {hint}".strip()
             )
     _ok(f"the form of {what}")
 

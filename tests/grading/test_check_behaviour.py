@@ -251,8 +251,11 @@ def test_flags_of_any_container_pass(flags, capsys):
         ),
         ([True], r"holds 1 value but should hold 2, one per layer, bottom to top"),
         ([True] * 3, r"holds 3 values but should hold 2"),
-        (["yes", "no"], r"Value 1 of the flags is 'yes', of type str: write True or False"),
-        ([True, 2], r"Value 2 of the flags is 2, of type int"),
+        (
+            ["yes", "no"],
+            r"Value 1 of the flags is 'yes', of type str: write True or False \(Python",
+        ),
+        ([True, 2], r"Value 2 of the flags is 2, of type int: write True or False\.$"),
     ],
 )
 def test_flags_of_another_form_fail(flags, says):
