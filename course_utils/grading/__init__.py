@@ -37,6 +37,14 @@ def _fail(message: str) -> NoReturn:
     raise error
 
 
+def _kind(value: object) -> str:
+    """What ``value`` is, for a message: "a function" for a function (the learner's, or its
+    stand-in in the grader), else its type's name."""
+    if callable(value) and hasattr(value, "__name__") and not isinstance(value, type):
+        return "a function"
+    return type(value).__name__
+
+
 def _ok(what: str) -> None:
     print(f"✓ {what}: correct")
 
@@ -213,10 +221,10 @@ def check_equal(actual: object, expected: object, what: str = "the answer", hint
     _ok(what)
 
 
-def check_flags(flags: object, count: int, what: str = "the flags", hint: str = "") -> None:
-    """``flags`` is a list or tuple of ``count`` True/False values, one per layer (numpy's
+def check_flags(flags: object, count: int, what: str = "the flags", hint: str = "") -> list[bool]:
+    """``flags`` is a list, tuple or array of ``count`` True/False values, one per layer (numpy's
     booleans and the integers 0 and 1 count as such): the form of an answer, checked before its
-    values."""
+    values. Returns the flags as Python's booleans, to compare them."""
     if not isinstance(flags, list | tuple | np.ndarray):
         _fail(
             f"{what} should be a list of {count} True/False values, one per layer; got an object "
@@ -229,13 +237,14 @@ def check_flags(flags: object, count: int, what: str = "the flags", hint: str = 
             f"{count}, one per layer, bottom to top. {hint}".strip()
         )
     for i, value in enumerate(values):
-        if not (isinstance(value, bool | np.bool_) or (isinstance(value, int) and value in (0, 1))):
+        if not (isinstance(value, numbers.Integral | np.bool_) and value in (0, 1)):
             why = " (Python treats any non-empty string as True)" if isinstance(value, str) else ""
             _fail(
                 f"Value {i + 1} of {what} is {value!r}, of type {type(value).__name__}: write "
                 f"True or False{why}. {hint}".strip()
             )
     _ok(f"the form of {what}")
+    return [bool(value) for value in values]
 
 
 def check_array(
@@ -471,7 +480,7 @@ def check_model(
 
     if not isinstance(model, keras.Model):
         _fail(
-            f"Expected a Keras model, got {type(model).__name__}. Build it with keras.Sequential or keras.Model."
+            f"Expected a Keras model, got {_kind(model)}. Build it with keras.Sequential or keras.Model."
         )
     body = _body(model)
     if layers is not None:
@@ -673,6 +682,10 @@ def check_probabilities(
     _ok(f"{what} (probabilities that sum to 1)")
 
 
+# How far check_any_value drives a regression's output layer: beyond any clip a learner might add.
+FAR = 1000.0
+
+
 def check_any_value(
     model: "keras.Model",
     inputs: "ArrayLike | Sequence[ArrayLike]",
@@ -681,10 +694,10 @@ def check_any_value(
     hint: str = "",
 ) -> None:
     """``model``'s output can be any real number, as a regression's must. With a bias: its
-    output layer's kernel set to 0 and its bias spread from -3 to 3, the model returns that bias.
-    Without one: the kernel times -3 gives the outputs times -3. An activation after the output
-    layer (``relu``, ``sigmoid``, an ``Activation`` layer) breaks both. The weights are put back
-    afterwards."""
+    output layer's kernel set to 0 and its bias spread from -1000 to 1000, the model returns that
+    bias. Without one: the kernel times -1000 gives the outputs times -1000. An activation or a
+    clip after the output layer (``relu``, ``sigmoid``, ``ops.clip``...) breaks both. The weights
+    are put back afterwards."""
     _keras_model(model, what)
     body = _body(model)
     head = body[-1] if body else None
@@ -697,21 +710,21 @@ def check_any_value(
     saved = [np.array(v.numpy()) for v in (kernel, bias) if v is not None]
     try:
         if bias is not None:
-            spread = np.linspace(-3.0, 3.0, saved[1].size).reshape(saved[1].shape)
+            spread = np.linspace(-FAR, FAR, saved[1].size).reshape(saved[1].shape)
             kernel.assign(np.zeros_like(saved[0]))
             bias.assign(spread)
             outputs = _run(model, inputs, what)
             linear = outputs.shape[-1:] == spread.shape and np.allclose(outputs, spread, atol=1e-4)
             seen = (
-                f" set to give values from -3 to 3, the model gave values from "
-                f"{outputs.min():.3g} to {outputs.max():.3g}"
+                f" set to give values from {-FAR:.0f} to {FAR:.0f}, the model gave values from "
+                f"{outputs.min():.4g} to {outputs.max():.4g}"
             )
         else:
             outputs = _run(model, inputs, what)
-            kernel.assign(-3.0 * saved[0])
+            kernel.assign(-FAR * saved[0])
             scaled = _run(model, inputs, what)
-            linear = np.allclose(scaled, -3.0 * outputs, rtol=1e-3, atol=1e-4)
-            seen = "'s kernel multiplied by -3, the model's outputs were not multiplied by -3"
+            linear = np.allclose(scaled, -FAR * outputs, rtol=1e-3, atol=1e-4)
+            seen = f"'s kernel multiplied by {-FAR:.0f}, the outputs were not multiplied by it"
     finally:
         for variable, value in zip((kernel, bias), saved, strict=False):
             variable.assign(value)
@@ -719,7 +732,8 @@ def check_any_value(
         _fail(
             f"{what} cannot be every value a forecast may need: with the output layer{seen}. "
             f"The output layer of a regression has no activation (a linear output): relu cuts "
-            f"the negative values, sigmoid and tanh squeeze the others. {hint}".strip()
+            f"the negative values, sigmoid and tanh squeeze the others, a clip stops at its "
+            f"bounds. {hint}".strip()
         )
     _ok(f"{what} (any real value)")
 
@@ -729,7 +743,7 @@ def _keras_model(model: object, what: str) -> "list[keras.KerasTensor]":
 
     if not isinstance(model, keras.Model):
         _fail(
-            f"Expected {what} to be a Keras model, got {type(model).__name__}. "
+            f"Expected {what} to be a Keras model, got {_kind(model)}. "
             "Build it with keras.Sequential or keras.Model."
         )
     try:

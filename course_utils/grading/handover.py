@@ -326,7 +326,12 @@ def receive(names: Sequence[str]) -> None:
             try:
                 namespace[name] = decode(reply["values"][name])
             except Exception as error:  # a configuration Keras refuses, a corrupt array...
-                failed.append(f"{name} could not be rebuilt for the checks: {error}")
+                said = " ".join(str(error).split())[:300]
+                failed.append(
+                    f"{name} could not be rebuilt for the checks, which rebuild a Keras object "
+                    f"from its configuration with Keras' own layers and activations only (no "
+                    f"lambda, no class or function of your own). Keras said: {said}"
+                )
     if failed:
         raise ValueError("; ".join(failed))
 

@@ -261,6 +261,7 @@ def test_a_huge_keras_object_handed_over_is_refused_by_the_check_kernel(mode, co
     report = grader.grade(path, notebooks_dir=course, cell_timeout=180, timeout=400)  # imports TF
     assert report.questions[0].earned == 0, report.table()
     assert "could not be rebuilt" in report.questions[0].failure, report.table()
+    assert "Keras' own layers and activations only" in report.questions[0].failure, report.table()
 
 
 def test_no_text_of_a_submission_is_wider_than_the_table():

@@ -220,8 +220,15 @@ class TestAnyValue:
 
     def test_an_activation_layer_after_the_output_fails(self, keras):
         model = self._forecaster(keras, keras.layers.Dense(7), keras.layers.ReLU())
-        _fails(r"the model gave values from 0 to 3\. .*relu cuts the negative values",
+        _fails(r"the model gave values from 0 to 1000\. .*relu cuts the negative values",
                grading.check_any_value, model, self.PROBE)  # fmt: skip
+
+    @pytest.mark.parametrize("bias", [True, False], ids=["bias", "no bias"])
+    def test_a_clip_beyond_the_probe_of_a_few_units_fails(self, keras, bias):
+        inputs = keras.Input((None, 1))
+        forecast = keras.layers.Dense(7, use_bias=bias)(keras.layers.GRU(4)(inputs))
+        model = keras.Model(inputs, keras.ops.clip(forecast, -10.0, 10.0))
+        _fails(r"a clip stops at its bounds", grading.check_any_value, model, self.PROBE)
 
     def test_a_last_layer_without_kernel(self, keras):
         model = self._forecaster(keras, keras.layers.Dense(7), keras.layers.Rescaling(2.0))
@@ -234,11 +241,11 @@ class TestAnyValue:
 
 @pytest.mark.parametrize(
     "flags",
-    [[True, False], (True, False), np.array([True, False]), [np.bool_(True), 0]],
-    ids=["list", "tuple", "array", "numpy and int"],
+    [[True, False], (True, False), np.array([True, False]), [np.bool_(True), 0], np.array([1, 0])],
+    ids=["list", "tuple", "array", "numpy and int", "array of ints"],
 )
-def test_flags_of_any_container_pass(flags, capsys):
-    grading.check_flags(flags, 2, what="the flags")
+def test_flags_of_any_container_pass_as_booleans(flags, capsys):
+    assert grading.check_flags(flags, 2, what="the flags") == [True, False]
     assert "✓ the form of the flags: correct" in capsys.readouterr().out
 
 
@@ -256,6 +263,7 @@ def test_flags_of_any_container_pass(flags, capsys):
             r"Value 1 of the flags is 'yes', of type str: write True or False \(Python",
         ),
         ([True, 2], r"Value 2 of the flags is 2, of type int: write True or False\.$"),
+        ([True, 1.0], r"Value 2 of the flags is 1.0, of type float"),
     ],
 )
 def test_flags_of_another_form_fail(flags, says):

@@ -51,6 +51,7 @@ VARIANTS = {
         Right("a tuple", "seq2seq_flags = (True, True, True)"),
         Right("built by code", "seq2seq_flags = [True] * 3"),
         Right("numpy booleans", "import numpy as np\n\nseq2seq_flags = np.ones(3, dtype=bool)"),
+        Right("ones", "seq2seq_flags = [1, 1, 1]"),
         # Q3: "in a deep sequence-to-sequence RNN the last RNN layer has return_sequences=False".
         Wrong(
             "top layer returns a vector",

@@ -89,7 +89,14 @@ VARIANTS = {
         Wrong(
             "a relu output",
             _gru(dense='keras.layers.Dense(7, activation="relu")'),
-            says=["the forecasts cannot be every value", "from 0 to 3", "relu cuts"],
+            says=["the forecasts cannot be every value", "from 0 to 1000", "relu cuts"],
+        ),
+        Wrong(
+            "an output clipped to a range wider than the data's",
+            "days = keras.Input(shape=(None, 1))\n"
+            "forecast = keras.layers.Dense(7)(keras.layers.GRU(16)(days))\n"
+            "gru_forecaster = keras.Model(days, keras.ops.clip(forecast, -10, 10))\n",
+            says=["the model gave values from -10 to 10", "a clip stops at its bounds"],
         ),
         Wrong(
             "a sigmoid after the output",
