@@ -724,3 +724,15 @@ def test_the_checks_read_models_rebuilt_by_the_hand_over(keras, capsys):
     fixed = _stack(keras, (20, 8), [layers.Dense(3, activation="softmax")])
     _fails("20 steps only", grading.check_any_length, _handed_over(fixed), (8,))
     assert capsys.readouterr().out.count("✓") == 2
+
+
+@pytest.mark.parametrize(
+    "check, inputs",
+    [(grading.check_model, ()), (grading.check_any_value, (np.zeros((1, 2, 1)),))],
+    ids=["check_model", "check_any_value"],
+)
+def test_a_function_given_for_a_model_is_named_as_a_function(check, inputs):
+    def forecaster(x):
+        return x
+
+    _fails(r"Keras model, got a function\.", check, forecaster, *inputs)
